@@ -1,0 +1,156 @@
+/*
+ * ipc.c: framing, descriptor passing and framing checks of privd<->listener
+ * messages.  What the fields mean is checked by the receiver.
+ */
+#include "common/ipc.h"
+
+#include <errno.h>
+#include <string.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+size_t
+ipc_msg_size(unsigned type)
+{
+	switch (type) {
+	case IPC_READY:
+		return sizeof(struct ipc_hdr);
+	case IPC_SPAWN_CONN:
+	case IPC_SPAWN_WAIT:
+		return sizeof(struct ipc_spawn);
+	case IPC_SPAWNED:
+	case IPC_SPAWN_FAILED:
+	case IPC_EXITED:
+		return sizeof(struct ipc_report);
+	}
+	return 0;
+}
+
+int
+ipc_msg_fds(unsigned type)
+{
+	return type == IPC_SPAWN_CONN ? 1 : 0;
+}
+
+void
+ipc_hdr_init(struct ipc_hdr *h, unsigned type, uint32_t gen)
+{
+	h->version = IPC_VERSION;
+	h->type = (uint16_t)type;
+	h->gen = gen;
+}
+
+int
+ipc_send(int sock, const void *msg, size_t len, int fd)
+{
+	union {
+		struct cmsghdr hdr;
+		char buf[CMSG_SPACE(sizeof(int))];
+	} cmsgbuf;
+	struct iovec iov = { .iov_base = (void *)msg, .iov_len = len };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
+	ssize_t n;
+
+	if (fd >= 0) {
+		memset(&cmsgbuf, 0, sizeof(cmsgbuf));
+		mh.msg_control = cmsgbuf.buf;
+		mh.msg_controllen = sizeof(cmsgbuf.buf);
+		struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
+		c->cmsg_level = SOL_SOCKET;
+		c->cmsg_type = SCM_RIGHTS;
+		c->cmsg_len = CMSG_LEN(sizeof(int));
+		memcpy(CMSG_DATA(c), &fd, sizeof(int));
+	}
+	do
+		n = sendmsg(sock, &mh, MSG_NOSIGNAL | MSG_DONTWAIT);
+	while (n == -1 && errno == EINTR);
+	if (n == -1)
+		return -1;
+	if ((size_t)n != len) {
+		errno = EMSGSIZE;
+		return -1;
+	}
+	return 0;
+}
+
+int
+ipc_recv(int sock, struct ipc_msg *m)
+{
+	union {
+		struct cmsghdr hdr;
+		char buf[CMSG_SPACE(sizeof(int) * IPC_FDS_MAX)];
+	} cmsgbuf;
+	struct iovec iov = { .iov_base = m->u.raw, .iov_len = sizeof(m->u.raw) };
+	struct msghdr mh = {
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = cmsgbuf.buf, .msg_controllen = sizeof(cmsgbuf.buf),
+	};
+	ssize_t n;
+
+	m->len = 0;
+	m->nfds = 0;
+	m->truncated = 0;
+	do
+		n = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC | MSG_DONTWAIT);
+	while (n == -1 && errno == EINTR);
+	if (n == -1)
+		return -1;
+	for (struct cmsghdr *c = CMSG_FIRSTHDR(&mh); c != NULL; c = CMSG_NXTHDR(&mh, c)) {
+		if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS ||
+		    c->cmsg_len < CMSG_LEN(0))
+			continue;
+		size_t cnt = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+		for (size_t i = 0; i < cnt; i++) {
+			int fd;
+			memcpy(&fd, CMSG_DATA(c) + i * sizeof(int), sizeof(int));
+			if (m->nfds < IPC_FDS_MAX)
+				m->fds[m->nfds++] = fd;
+			else
+				close(fd);
+		}
+	}
+	if (mh.msg_flags & (MSG_TRUNC | MSG_CTRUNC))
+		m->truncated = 1;
+	if (n == 0 && m->nfds == 0)
+		return 0;
+	m->len = (size_t)n;
+	return 1;
+}
+
+void
+ipc_msg_close_fds(struct ipc_msg *m)
+{
+	for (int i = 0; i < m->nfds; i++)
+		close(m->fds[i]);
+	m->nfds = 0;
+}
+
+const char *
+ipc_msg_check(const struct ipc_msg *m, int from_listener)
+{
+	unsigned type;
+
+	if (m->truncated)
+		return "truncated";
+	if (m->len < sizeof(struct ipc_hdr))
+		return "short header";
+	if (m->u.hdr.version != IPC_VERSION)
+		return "bad version";
+	type = m->u.hdr.type;
+	if (from_listener && type != IPC_READY && type != IPC_SPAWN_CONN &&
+	    type != IPC_SPAWN_WAIT)
+		return "type not allowed from the listener";
+	if (!from_listener && type != IPC_SPAWNED && type != IPC_SPAWN_FAILED &&
+	    type != IPC_EXITED)
+		return "type not allowed from privd";
+	if (m->len != ipc_msg_size(type))
+		return "wrong size";
+	if (m->nfds != ipc_msg_fds(type))
+		return "wrong number of descriptors";
+	if (type == IPC_SPAWN_CONN || type == IPC_SPAWN_WAIT) {
+		if (memchr(m->u.spawn.host, '\0', sizeof(m->u.spawn.host)) == NULL ||
+		    memchr(m->u.spawn.ident, '\0', sizeof(m->u.spawn.ident)) == NULL)
+			return "unterminated string";
+	}
+	return NULL;
+}

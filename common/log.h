@@ -1,0 +1,30 @@
+/*
+ * log.h: the one logging interface of every hinetd program.
+ *
+ * Lines go to syslog (facility daemon) or, in debug mode, to standard error
+ * as "PROGRAM[PID]: message".  fatal()/fatalx() log and exit 1.  Values that
+ * came from the network must pass through log_escape() first.
+ */
+#ifndef HINETD_LOG_H
+#define HINETD_LOG_H
+
+#include <stddef.h>
+
+void log_init(const char *progname, int to_stderr);
+int  log_to_stderr(void);
+void log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void log_notice(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void log_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));  /* + strerror(errno) */
+void log_warnx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void fatal(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+void fatalx(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+
+/*
+ * Copy src (at most srclen bytes, stopping at NUL) into dst of size dstlen
+ * with every byte outside printable ASCII, and '\\', '"', '=' and space,
+ * written as \xHH.  Always NUL-terminates; truncates safely.
+ */
+char *log_escape(char *dst, size_t dstlen, const char *src, size_t srclen);
+
+#endif

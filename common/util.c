@@ -1,0 +1,168 @@
+/*
+ * util.c: allocation, strings, numbers and address formatting helpers.
+ */
+#include "common/util.h"
+#include "common/log.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <signal.h>
+#include <string.h>
+
+void *
+xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+
+	if (p == NULL)
+		fatal("malloc");
+	return p;
+}
+
+void *
+xcalloc(size_t nmemb, size_t size)
+{
+	void *p = calloc(nmemb ? nmemb : 1, size ? size : 1);
+
+	if (p == NULL)
+		fatal("calloc");
+	return p;
+}
+
+void *
+xreallocarray(void *p, size_t nmemb, size_t size)
+{
+	void *q = reallocarray(p, nmemb ? nmemb : 1, size ? size : 1);
+
+	if (q == NULL)
+		fatal("reallocarray");
+	return q;
+}
+
+char *
+xstrdup(const char *s)
+{
+	char *p = strdup(s);
+
+	if (p == NULL)
+		fatal("strdup");
+	return p;
+}
+
+char *
+xstrndup(const char *s, size_t n)
+{
+	char *p = strndup(s, n);
+
+	if (p == NULL)
+		fatal("strndup");
+	return p;
+}
+
+int
+xasprintf(char **ret, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vasprintf(ret, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		fatal("vasprintf");
+	return n;
+}
+
+size_t
+str_copy(char *dst, const char *src, size_t dstsize)
+{
+	size_t len = strlen(src);
+
+	if (dstsize > 0) {
+		size_t n = len < dstsize - 1 ? len : dstsize - 1;
+		memcpy(dst, src, n);
+		dst[n] = '\0';
+	}
+	return len;
+}
+
+int
+parse_uint(const char *s, unsigned long long min, unsigned long long max,
+    unsigned long long *out)
+{
+	unsigned long long v = 0;
+
+	if (s == NULL || *s == '\0')
+		return -1;
+	for (const char *p = s; *p != '\0'; p++) {
+		if (*p < '0' || *p > '9')
+			return -1;
+		if (v > (~0ULL - (unsigned)(*p - '0')) / 10)
+			return -1;
+		v = v * 10 + (unsigned)(*p - '0');
+	}
+	if (v < min || v > max)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+int
+sockaddr_format(const struct sockaddr *sa, socklen_t len, char *host,
+    size_t hostlen, unsigned *port)
+{
+	if (sa->sa_family == AF_INET && len >= sizeof(struct sockaddr_in)) {
+		const struct sockaddr_in *sin = (const struct sockaddr_in *)sa;
+		if (inet_ntop(AF_INET, &sin->sin_addr, host, (socklen_t)hostlen) == NULL)
+			return -1;
+		*port = ntohs(sin->sin_port);
+		return 0;
+	}
+	if (sa->sa_family == AF_INET6 && len >= sizeof(struct sockaddr_in6)) {
+		const struct sockaddr_in6 *sin6 = (const struct sockaddr_in6 *)sa;
+		if (IN6_IS_ADDR_V4MAPPED(&sin6->sin6_addr)) {
+			if (inet_ntop(AF_INET, &sin6->sin6_addr.s6_addr[12], host,
+			    (socklen_t)hostlen) == NULL)
+				return -1;
+		} else if (inet_ntop(AF_INET6, &sin6->sin6_addr, host,
+		    (socklen_t)hostlen) == NULL)
+			return -1;
+		*port = ntohs(sin6->sin6_port);
+		return 0;
+	}
+	return -1;
+}
+
+int
+sockaddr_format_peer(const struct sockaddr *sa, socklen_t len, char *buf,
+    size_t buflen)
+{
+	char host[ADDR_STRLEN];
+	unsigned port;
+
+	if (sockaddr_format(sa, len, host, sizeof(host), &port) == -1) {
+		snprintf(buf, buflen, "unknown");
+		return -1;
+	}
+	if (strchr(host, ':') != NULL)
+		snprintf(buf, buflen, "[%s]:%u", host, port);
+	else
+		snprintf(buf, buflen, "%s:%u", host, port);
+	return 0;
+}
+
+const char *
+signal_name(int sig, char *buf, size_t len)
+{
+	const char *abbrev = sigabbrev_np(sig);
+
+	if (abbrev != NULL)
+		snprintf(buf, len, "SIG%s", abbrev);
+	else
+		snprintf(buf, len, "SIG%d", sig);
+	return buf;
+}

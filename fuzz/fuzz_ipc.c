@@ -1,0 +1,38 @@
+/*
+ * fuzz_ipc.c: privd's message decoder (framing checks of common/ipc.c on
+ * arbitrary packets, with and without descriptors) and the listener's
+ * configuration snapshot decoder (policy/snapshot.c).
+ */
+#include "common/ipc.h"
+#include "policy/snapshot.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size);
+
+int
+LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
+{
+	struct ipc_msg m;
+	uint32_t gen;
+	int *fds = NULL;
+	struct config *cfg;
+
+	if (size > 0) {
+		memset(&m, 0, sizeof(m));
+		m.len = size - 1 < sizeof(m.u.raw) ? size - 1 : sizeof(m.u.raw);
+		memcpy(m.u.raw, data + 1, m.len);
+		m.nfds = data[0] & 3;
+		m.truncated = (data[0] >> 2) & 1;
+		for (int i = 0; i < m.nfds; i++)
+			m.fds[i] = -1;
+		(void)ipc_msg_check(&m, data[0] & 8);
+	}
+	cfg = snapshot_decode(data, size, &gen, &fds);
+	if (cfg != NULL) {
+		config_free(cfg);
+		free(fds);
+	}
+	return 0;
+}

@@ -1,0 +1,84 @@
+/*
+ * listener.h: state shared by the listener's files.  The listener runs as
+ * an unprivileged user with no capabilities, confines itself (Landlock,
+ * seccomp) before reading any network input, and owns all network-facing
+ * work: accept, limits, access checks, logging, built-ins.  It passes each
+ * admitted connection to privd and closes its own copy.
+ */
+#ifndef HINETD_LISTENER_H
+#define HINETD_LISTENER_H
+
+#include <stdint.h>
+#include <sys/socket.h>
+#include <time.h>
+
+#include "common/ipc.h"
+#include "policy/service.h"
+
+/* What an epoll registration points at. */
+enum ev_kind {
+	EV_CTL = 1,             /* control socket to privd */
+	EV_LISTEN,              /* a service's listening socket */
+	EV_TIMER,               /* the pause timer */
+	EV_OTHER,               /* owned by another module (e.g. built-ins) */
+};
+
+struct ev_src {
+	enum ev_kind kind;
+	void        *ptr;
+	void       (*handler)(struct ev_src *src, uint32_t events);  /* EV_OTHER */
+};
+
+/* Run-time state of one service. */
+struct lservice {
+	struct ev_src    ev;
+	struct service  *svc;
+	int              fd;            /* listening socket, -1 if none */
+	int              registered;    /* in epoll */
+	int              watching;      /* EPOLLIN armed */
+	int              wait_running;  /* wait service: child (or request) live */
+	unsigned         live;          /* children running (from privd reports) */
+};
+
+struct listener {
+	int              debug;
+	uint32_t         gen;
+	struct config   *cfg;
+	struct lservice *svcs;
+	size_t           nsvcs;
+	int              ctl;
+	int              epfd;
+	int              timerfd;
+	int              paused;        /* accepting paused (EMFILE, privd busy) */
+	uint32_t         next_token;
+	int              stopping;
+};
+
+extern struct listener L;
+
+/* loop.c */
+void loop_add(int fd, uint32_t events, struct ev_src *src);
+void loop_mod(int fd, uint32_t events, struct ev_src *src);
+void loop_del(int fd);
+void loop_run(void);
+void service_rearm(struct lservice *ls);        /* recompute EPOLLIN watch */
+void accept_pause(int ms, const char *why);
+
+/* conn.c */
+void conn_readable(struct lservice *ls);
+void conn_report(const struct ipc_report *r, unsigned type);
+void conn_log(const struct lservice *ls, const struct sockaddr *peer,
+         socklen_t peerlen, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+/* privd_link.c */
+int  link_send_spawn(struct lservice *ls, int fd, const char *host,
+         const char *ident);
+void link_readable(void);
+void link_writable(void);
+int  link_busy(void);
+void link_writable_watch(int on);         /* loop.c */
+
+/* sandbox.c */
+void sandbox_enter(void);
+
+#endif

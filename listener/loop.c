@@ -1,0 +1,158 @@
+/*
+ * loop.c: the listener's epoll loop, and pausing/resuming of accepting
+ * (descriptor exhaustion, privd not keeping up) without busy loops.
+ */
+#include "listener/listener.h"
+#include "common/log.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <sys/epoll.h>
+#include <sys/timerfd.h>
+#include <time.h>
+#include <unistd.h>
+
+static struct ev_src ctl_ev = { .kind = EV_CTL };
+static struct ev_src timer_ev = { .kind = EV_TIMER };
+static int ctl_events;
+
+void
+loop_add(int fd, uint32_t events, struct ev_src *src)
+{
+	struct epoll_event ev = { .events = events, .data.ptr = src };
+
+	if (epoll_ctl(L.epfd, EPOLL_CTL_ADD, fd, &ev) == -1)
+		fatal("epoll_ctl add %d", fd);
+}
+
+void
+loop_mod(int fd, uint32_t events, struct ev_src *src)
+{
+	struct epoll_event ev = { .events = events, .data.ptr = src };
+
+	if (epoll_ctl(L.epfd, EPOLL_CTL_MOD, fd, &ev) == -1)
+		fatal("epoll_ctl mod %d", fd);
+}
+
+void
+loop_del(int fd)
+{
+	epoll_ctl(L.epfd, EPOLL_CTL_DEL, fd, NULL);
+}
+
+/* Watch a listening socket for input unless something holds it back. */
+void
+service_rearm(struct lservice *ls)
+{
+	int want;
+
+	if (ls->fd < 0)
+		return;
+	want = !L.paused && !ls->wait_running && !L.stopping;
+	if (!ls->registered) {
+		loop_add(ls->fd, want ? EPOLLIN : 0, &ls->ev);
+		ls->registered = 1;
+		ls->watching = want;
+		return;
+	}
+	if (want != ls->watching) {
+		loop_mod(ls->fd, want ? EPOLLIN : 0, &ls->ev);
+		ls->watching = want;
+	}
+}
+
+static void
+rearm_all(void)
+{
+	for (size_t i = 0; i < L.nsvcs; i++)
+		service_rearm(&L.svcs[i]);
+}
+
+/* Stop accepting for ms milliseconds (0: until link_writable resumes). */
+void
+accept_pause(int ms, const char *why)
+{
+	struct itimerspec its = { 0 };
+
+	if (!L.paused)
+		log_warnx("accepting paused: %s", why);
+	L.paused = 1;
+	rearm_all();
+	if (ms > 0) {
+		its.it_value.tv_sec = ms / 1000;
+		its.it_value.tv_nsec = (long)(ms % 1000) * 1000000L;
+		timerfd_settime(L.timerfd, 0, &its, NULL);
+	}
+}
+
+static void
+accept_resume(void)
+{
+	if (!L.paused || link_busy())
+		return;
+	L.paused = 0;
+	log_info("accepting resumed");
+	rearm_all();
+}
+
+void
+link_writable_watch(int on)
+{
+	uint32_t want = EPOLLIN | (on ? EPOLLOUT : 0);
+
+	if ((int)want != ctl_events) {
+		loop_mod(L.ctl, want, &ctl_ev);
+		ctl_events = (int)want;
+	}
+}
+
+void
+loop_run(void)
+{
+	struct epoll_event evs[64];
+	struct ipc_hdr ready;
+
+	loop_add(L.ctl, EPOLLIN, &ctl_ev);
+	ctl_events = EPOLLIN;
+	loop_add(L.timerfd, EPOLLIN, &timer_ev);
+	rearm_all();
+
+	ipc_hdr_init(&ready, IPC_READY, L.gen);
+	if (ipc_send(L.ctl, &ready, sizeof(ready), -1) == -1)
+		fatal("send ready");
+	log_debug("listener ready, generation %u", L.gen);
+
+	for (;;) {
+		int n = epoll_wait(L.epfd, evs, 64, -1);
+		if (n == -1) {
+			if (errno == EINTR)
+				continue;
+			fatal("epoll_wait");
+		}
+		for (int i = 0; i < n; i++) {
+			struct ev_src *src = evs[i].data.ptr;
+			switch (src->kind) {
+			case EV_CTL:
+				if (evs[i].events & EPOLLOUT)
+					link_writable();
+				if (evs[i].events & (EPOLLIN | EPOLLHUP | EPOLLERR))
+					link_readable();
+				if (!link_busy())
+					accept_resume();
+				break;
+			case EV_LISTEN:
+				conn_readable(src->ptr);
+				break;
+			case EV_TIMER: {
+				uint64_t t;
+				if (read(L.timerfd, &t, sizeof(t)) > 0)
+					accept_resume();
+				break;
+			}
+			case EV_OTHER:
+				src->handler(src, evs[i].events);
+				break;
+			}
+		}
+	}
+}

@@ -1,0 +1,130 @@
+/*
+ * main.c: hinetd-listener start-up.  Started only by privd, already
+ * without privileges, with: -c FD (control socket), -m FD (sealed memfd
+ * holding the configuration snapshot), -d (log to stderr).  It decodes the
+ * snapshot, checks its inherited sockets, confines itself, tells privd it
+ * is ready, and runs its event loop.
+ */
+#include "listener/listener.h"
+#include "policy/snapshot.h"
+#include "common/log.h"
+#include "common/util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/timerfd.h>
+#include <unistd.h>
+
+struct listener L;
+
+static int
+fd_arg(const char *s)
+{
+	unsigned long long v;
+
+	if (parse_uint(s, 3, 1u << 30, &v) == -1)
+		fatalx("bad descriptor argument \"%s\"", s);
+	return (int)v;
+}
+
+static void
+load_snapshot(int memfd)
+{
+	struct stat st;
+	int *fds = NULL;
+	char *buf;
+	size_t off = 0;
+
+	if (fstat(memfd, &st) == -1 || st.st_size <= 0 ||
+	    (unsigned long long)st.st_size > SNAPSHOT_MAX)
+		fatalx("bad snapshot");
+	buf = xmalloc((size_t)st.st_size);
+	while (off < (size_t)st.st_size) {
+		ssize_t n = pread(memfd, buf + off, (size_t)st.st_size - off, (off_t)off);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			fatal("read snapshot");
+		off += (size_t)n;
+	}
+	close(memfd);
+	L.cfg = snapshot_decode(buf, off, &L.gen, &fds);
+	free(buf);
+	if (L.cfg == NULL)
+		fatalx("malformed configuration snapshot");
+	L.nsvcs = L.cfg->nsvcs;
+	L.svcs = xcalloc(L.nsvcs, sizeof(*L.svcs));
+	for (size_t i = 0; i < L.nsvcs; i++) {
+		struct lservice *ls = &L.svcs[i];
+		int type = 0;
+		socklen_t len = sizeof(type);
+		ls->svc = L.cfg->svcs[i];
+		ls->fd = fds[i];
+		ls->ev.kind = EV_LISTEN;
+		ls->ev.ptr = ls;
+		if (ls->fd < 0)
+			continue;
+		if (getsockopt(ls->fd, SOL_SOCKET, SO_TYPE, &type, &len) == -1 ||
+		    type != ls->svc->socktype)
+			fatalx("service %s: inherited descriptor %d is not its socket",
+			    ls->svc->name, ls->fd);
+		fcntl(ls->fd, F_SETFL, O_NONBLOCK);
+	}
+	free(fds);
+}
+
+/* As many descriptors as the hard limit allows (10,000 idle clients). */
+static void
+raise_nofile(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+}
+
+int
+main(int argc, char *argv[])
+{
+	int ch, memfd = -1;
+	sigset_t set;
+
+	L.ctl = -1;
+	while ((ch = getopt(argc, argv, "c:m:d")) != -1) {
+		switch (ch) {
+		case 'c': L.ctl = fd_arg(optarg); break;
+		case 'm': memfd = fd_arg(optarg); break;
+		case 'd': L.debug = 1; break;
+		default: exit(2);
+		}
+	}
+	log_init("hinetd-listener", L.debug);
+	if (L.ctl < 0 || memfd < 0 || optind != argc)
+		fatalx("started without -c and -m: only hinetd starts the listener");
+	load_snapshot(memfd);
+	raise_nofile();
+
+	/* SIGTERM from privd ends us; nothing else is handled. */
+	sigemptyset(&set);
+	sigaddset(&set, SIGPIPE);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+
+	if ((L.epfd = epoll_create1(EPOLL_CLOEXEC)) == -1)
+		fatal("epoll_create1");
+	L.timerfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
+	if (L.timerfd == -1)
+		fatal("timerfd_create");
+
+	sandbox_enter();
+
+	loop_run();
+	return 0;
+}

@@ -1,0 +1,116 @@
+/*
+ * privd_link.c: the listener's side of the control socket: spawn requests
+ * out (with a bounded queue when privd's socket is full, during which
+ * accepting pauses so connections wait in the kernel), reports in.
+ */
+#include "listener/listener.h"
+#include "common/log.h"
+#include "common/util.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define LINK_QUEUE_MAX 256
+
+struct pending {
+	struct ipc_spawn msg;
+	int              fd;
+};
+
+static struct pending queue[LINK_QUEUE_MAX];
+static size_t q_head, q_len;
+
+int
+link_busy(void)
+{
+	return q_len > 0;
+}
+
+static void
+privd_gone(void)
+{
+	log_warnx("privd closed the control socket: exiting");
+	exit(0);
+}
+
+static int
+send_one(struct pending *p)
+{
+	if (ipc_send(L.ctl, &p->msg, sizeof(p->msg), p->fd) == 0) {
+		if (p->fd >= 0)
+			close(p->fd);
+		return 0;
+	}
+	if (errno == EAGAIN || errno == EWOULDBLOCK || errno == ENOBUFS)
+		return 1;
+	if (errno == EPIPE || errno == ECONNRESET)
+		privd_gone();
+	fatal("send to privd");
+}
+
+int
+link_send_spawn(struct lservice *ls, int fd, const char *host, const char *ident)
+{
+	struct pending p;
+
+	memset(&p.msg, 0, sizeof(p.msg));
+	ipc_hdr_init(&p.msg.hdr, fd >= 0 ? IPC_SPAWN_CONN : IPC_SPAWN_WAIT, L.gen);
+	p.msg.svc_id = ls->svc->id;
+	p.msg.token = ++L.next_token;
+	if (host != NULL)
+		str_copy(p.msg.host, host, sizeof(p.msg.host));
+	if (ident != NULL)
+		str_copy(p.msg.ident, ident, sizeof(p.msg.ident));
+	p.fd = fd;
+	if (q_len == 0 && send_one(&p) == 0)
+		return 0;
+	if (q_len == LINK_QUEUE_MAX)
+		return -1;              /* caller closes and logs */
+	queue[(q_head + q_len) % LINK_QUEUE_MAX] = p;
+	q_len++;
+	accept_pause(0, "privd is not keeping up");
+	link_writable_watch(1);
+	return 0;
+}
+
+void
+link_writable(void)
+{
+	while (q_len > 0) {
+		if (send_one(&queue[q_head]) != 0)
+			return;
+		q_head = (q_head + 1) % LINK_QUEUE_MAX;
+		q_len--;
+	}
+	link_writable_watch(0);
+}
+
+void
+link_readable(void)
+{
+	struct ipc_msg m;
+	const char *why;
+
+	for (int i = 0; i < 256; i++) {
+		int rc = ipc_recv(L.ctl, &m);
+		if (rc == -1) {
+			if (errno == EAGAIN || errno == EWOULDBLOCK)
+				return;
+			if (errno == ECONNRESET)
+				privd_gone();
+			fatal("receive from privd");
+		}
+		if (rc == 0)
+			privd_gone();
+		if ((why = ipc_msg_check(&m, 0)) != NULL) {
+			ipc_msg_close_fds(&m);
+			log_warnx("bad message from privd: %s", why);
+			continue;
+		}
+		if (m.u.hdr.gen != L.gen || m.u.report.svc_id >= L.nsvcs)
+			continue;
+		conn_report(&m.u.report, m.u.hdr.type);
+	}
+}

@@ -1,0 +1,157 @@
+/*
+ * sandbox.c: the listener confines itself before it reads any network
+ * input.  privd already started it as a non-root user with empty capability
+ * sets, no_new_privs and the default seccomp deny-list; here it checks
+ * that, makes itself undumpable, takes away all file-system access with
+ * Landlock (no rules: it can open no file), and installs an allow-list
+ * seccomp filter of exactly the calls its event loop makes.
+ */
+#include "listener/listener.h"
+#include "common/log.h"
+
+#include <cap-ng.h>
+#include <errno.h>
+#include <linux/landlock.h>
+#include <seccomp.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+/* Landlock: the kernel here is newer than Debian 12's headers. */
+#ifndef LANDLOCK_ACCESS_FS_TRUNCATE
+#define LANDLOCK_ACCESS_FS_TRUNCATE (1ULL << 14)
+#endif
+#ifndef LANDLOCK_ACCESS_FS_IOCTL_DEV
+#define LANDLOCK_ACCESS_FS_IOCTL_DEV (1ULL << 15)
+#endif
+#define LL_SCOPE_ABSTRACT_UNIX_SOCKET (1ULL << 0)
+#define LL_SCOPE_SIGNAL               (1ULL << 1)
+
+struct ll_ruleset_attr {
+	uint64_t handled_access_fs;
+	uint64_t handled_access_net;
+	uint64_t scoped;
+};
+
+static void
+check_no_privilege(void)
+{
+	if (getuid() == 0 || geteuid() == 0)
+		fatalx("listener started as root: refusing");
+	capng_clear(CAPNG_SELECT_BOTH);
+	if (capng_get_caps_process() != 0)
+		fatalx("cannot read own capabilities");
+	if (capng_have_capabilities(CAPNG_SELECT_CAPS) != CAPNG_NONE)
+		fatalx("listener holds capabilities: refusing");
+	if (prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) != 1)
+		fatalx("listener started without no_new_privs: refusing");
+}
+
+static void
+landlock_enter(void)
+{
+	struct ll_ruleset_attr attr = { 0 };
+	long abi;
+	size_t size;
+	int fd;
+
+	abi = syscall(SYS_landlock_create_ruleset, NULL, 0,
+	    LANDLOCK_CREATE_RULESET_VERSION);
+	if (abi < 1) {
+		log_notice("Landlock not available (%s): relying on seccomp",
+		    strerror(errno));
+		return;
+	}
+	attr.handled_access_fs = LANDLOCK_ACCESS_FS_EXECUTE |
+	    LANDLOCK_ACCESS_FS_WRITE_FILE | LANDLOCK_ACCESS_FS_READ_FILE |
+	    LANDLOCK_ACCESS_FS_READ_DIR | LANDLOCK_ACCESS_FS_REMOVE_DIR |
+	    LANDLOCK_ACCESS_FS_REMOVE_FILE | LANDLOCK_ACCESS_FS_MAKE_CHAR |
+	    LANDLOCK_ACCESS_FS_MAKE_DIR | LANDLOCK_ACCESS_FS_MAKE_REG |
+	    LANDLOCK_ACCESS_FS_MAKE_SOCK | LANDLOCK_ACCESS_FS_MAKE_FIFO |
+	    LANDLOCK_ACCESS_FS_MAKE_BLOCK | LANDLOCK_ACCESS_FS_MAKE_SYM;
+	size = sizeof(uint64_t);
+	if (abi >= 2)
+		attr.handled_access_fs |= LANDLOCK_ACCESS_FS_REFER;
+	if (abi >= 3)
+		attr.handled_access_fs |= LANDLOCK_ACCESS_FS_TRUNCATE;
+	if (abi >= 5)
+		attr.handled_access_fs |= LANDLOCK_ACCESS_FS_IOCTL_DEV;
+	if (abi >= 6) {
+		/* No signals to, no abstract sockets of, anything outside. */
+		attr.scoped = LL_SCOPE_ABSTRACT_UNIX_SOCKET | LL_SCOPE_SIGNAL;
+		size = sizeof(attr);
+	}
+	fd = (int)syscall(SYS_landlock_create_ruleset, &attr, size, 0);
+	if (fd == -1)
+		fatal("landlock_create_ruleset");
+	if (syscall(SYS_landlock_restrict_self, fd, 0) == -1)
+		fatal("landlock_restrict_self");
+	close(fd);
+}
+
+/* Every call the listener's loop makes; anything else kills it. */
+static const int listener_syscalls[] = {
+	SCMP_SYS(read), SCMP_SYS(readv), SCMP_SYS(write), SCMP_SYS(writev),
+	SCMP_SYS(close), SCMP_SYS(epoll_wait), SCMP_SYS(epoll_pwait),
+	SCMP_SYS(epoll_ctl), SCMP_SYS(accept4), SCMP_SYS(accept),
+	SCMP_SYS(recvfrom), SCMP_SYS(recvmsg), SCMP_SYS(recvmmsg),
+	SCMP_SYS(sendto), SCMP_SYS(sendmsg), SCMP_SYS(sendmmsg),
+	SCMP_SYS(connect), SCMP_SYS(getsockname), SCMP_SYS(getpeername),
+	SCMP_SYS(setsockopt), SCMP_SYS(getsockopt), SCMP_SYS(shutdown),
+	SCMP_SYS(fcntl), SCMP_SYS(timerfd_settime), SCMP_SYS(timerfd_gettime),
+	SCMP_SYS(clock_gettime), SCMP_SYS(gettimeofday), SCMP_SYS(time),
+	SCMP_SYS(getpid), SCMP_SYS(gettid), SCMP_SYS(brk), SCMP_SYS(mmap),
+	SCMP_SYS(munmap), SCMP_SYS(mremap), SCMP_SYS(madvise),
+	SCMP_SYS(futex), SCMP_SYS(exit), SCMP_SYS(exit_group),
+	SCMP_SYS(rt_sigreturn), SCMP_SYS(rt_sigprocmask),
+	SCMP_SYS(restart_syscall), SCMP_SYS(getrandom), SCMP_SYS(fstat),
+	SCMP_SYS(newfstatat), SCMP_SYS(lseek), SCMP_SYS(poll), SCMP_SYS(ppoll),
+	SCMP_SYS(clock_nanosleep), SCMP_SYS(nanosleep),
+};
+
+static void
+seccomp_enter(void)
+{
+	scmp_filter_ctx ctx;
+	uint32_t deflt = SCMP_ACT_KILL_PROCESS;
+
+#ifdef HINETD_SANITIZE
+	/* The sanitizer runtime makes calls of its own; refuse, do not kill. */
+	deflt = SCMP_ACT_ERRNO(EPERM);
+#endif
+	if ((ctx = seccomp_init(deflt)) == NULL)
+		fatalx("seccomp_init");
+	if (seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0) != 0)
+		fatalx("seccomp_attr_set");
+	for (size_t i = 0; i < sizeof(listener_syscalls) / sizeof(listener_syscalls[0]); i++)
+		if (seccomp_rule_add(ctx, SCMP_ACT_ALLOW, listener_syscalls[i], 0) != 0)
+			fatalx("seccomp_rule_add %d", listener_syscalls[i]);
+	/* Sockets: only the families the listener uses (DNS, ident, syslog). */
+	if (seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(socket), 1,
+	    SCMP_A0(SCMP_CMP_EQ, AF_INET)) != 0 ||
+	    seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(socket), 1,
+	    SCMP_A0(SCMP_CMP_EQ, AF_INET6)) != 0 ||
+	    seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(socket), 1,
+	    SCMP_A0(SCMP_CMP_EQ, AF_UNIX)) != 0)
+		fatalx("seccomp_rule_add socket");
+	/* FIONREAD only. */
+	if (seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(ioctl), 1,
+	    SCMP_A1(SCMP_CMP_EQ, FIONREAD)) != 0)
+		fatalx("seccomp_rule_add ioctl");
+	if (seccomp_load(ctx) != 0)
+		fatalx("seccomp_load");
+	seccomp_release(ctx);
+}
+
+void
+sandbox_enter(void)
+{
+	check_no_privilege();
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) == -1)
+		fatal("PR_SET_DUMPABLE");
+	landlock_enter();
+	seccomp_enter();
+}

@@ -1,0 +1,92 @@
+/*
+ * config_load.c: read and check one whole configuration.
+ */
+#include "policy/config_load.h"
+#include "policy/inetd_conf.h"
+#include "policy/policy_file.h"
+#include "common/util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+int
+config_read_file(const char *path, size_t max, char **text, size_t *len,
+    struct diag *d)
+{
+	struct stat st;
+	char *buf;
+	size_t have = 0;
+	ssize_t n;
+	int fd;
+
+	*text = NULL;
+	*len = 0;
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd == -1) {
+		if (errno == ENOENT)
+			return 1;
+		diag_error(d, path, 0, "cannot read: %s", strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
+		diag_error(d, path, 0, "not a regular file");
+		close(fd);
+		return -1;
+	}
+	buf = xmalloc(max + 1);
+	for (;;) {
+		n = read(fd, buf + have, max + 1 - have);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1) {
+			diag_error(d, path, 0, "cannot read: %s", strerror(errno));
+			goto fail;
+		}
+		if (n == 0)
+			break;
+		have += (size_t)n;
+		if (have > max) {
+			diag_error(d, path, 0, "file larger than %zu bytes", max);
+			goto fail;
+		}
+	}
+	close(fd);
+	buf[have] = '\0';
+	*text = buf;
+	*len = have;
+	return 0;
+fail:
+	free(buf);
+	close(fd);
+	return -1;
+}
+
+struct config *
+config_load(const struct config_paths *paths, struct diag *d)
+{
+	struct config *cfg = config_new();
+	size_t errors_before = d->errors;
+
+	cfg->inetd_path = xstrdup(paths->inetd_conf);
+	cfg->policy_dir = xstrdup(paths->policy_dir);
+	cfg->allow_path = xstrdup(paths->hosts_allow);
+	cfg->deny_path = xstrdup(paths->hosts_deny);
+
+	inetd_conf_parse_file(cfg, paths->inetd_conf, paths->inetd_conf_default, d);
+	policy_dir_parse(cfg, paths->policy_dir, paths->policy_dir_default, d);
+
+	config_read_file(paths->hosts_allow, CONFIG_ACCESS_FILE_MAX,
+	    &cfg->allow_text, &cfg->allow_len, d);
+	config_read_file(paths->hosts_deny, CONFIG_ACCESS_FILE_MAX,
+	    &cfg->deny_text, &cfg->deny_len, d);
+
+	if (d->errors > errors_before) {
+		config_free(cfg);
+		return NULL;
+	}
+	return cfg;
+}

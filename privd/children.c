@@ -1,0 +1,158 @@
+/*
+ * children.c: the table of live service children (by pid) and reaping.
+ * Every child is reaped here, however it ended; its counters are released
+ * and its exit reported to the listener that asked for it (or logged here
+ * if that listener is gone).
+ */
+#include "privd/privd.h"
+#include "common/log.h"
+#include "common/util.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+
+static struct child *tab;       /* open addressing, linear probing; pid 0 = free */
+static size_t tab_cap;          /* power of two */
+static size_t tab_used;
+
+static size_t
+slot_of(pid_t pid)
+{
+	return ((uint32_t)pid * 2654435761u) & (tab_cap - 1);
+}
+
+static void
+tab_grow(void)
+{
+	struct child *old = tab;
+	size_t oldcap = tab_cap;
+
+	tab_cap = oldcap ? oldcap * 2 : 64;
+	tab = xcalloc(tab_cap, sizeof(*tab));
+	for (size_t i = 0; i < oldcap; i++) {
+		if (old[i].pid == 0)
+			continue;
+		size_t s = slot_of(old[i].pid);
+		while (tab[s].pid != 0)
+			s = (s + 1) & (tab_cap - 1);
+		tab[s] = old[i];
+	}
+	free(old);
+}
+
+struct child *
+children_add(pid_t pid)
+{
+	size_t s;
+
+	if ((tab_used + 1) * 2 > tab_cap)
+		tab_grow();
+	s = slot_of(pid);
+	while (tab[s].pid != 0)
+		s = (s + 1) & (tab_cap - 1);
+	memset(&tab[s], 0, sizeof(tab[s]));
+	tab[s].pid = pid;
+	tab_used++;
+	return &tab[s];
+}
+
+static struct child *
+children_find(pid_t pid)
+{
+	if (tab_cap == 0)
+		return NULL;
+	for (size_t s = slot_of(pid); tab[s].pid != 0; s = (s + 1) & (tab_cap - 1))
+		if (tab[s].pid == pid)
+			return &tab[s];
+	return NULL;
+}
+
+/* Remove by backward shift so probing chains stay intact. */
+static void
+children_del(struct child *c)
+{
+	size_t i = (size_t)(c - tab), j = i;
+
+	tab[i].pid = 0;
+	for (;;) {
+		j = (j + 1) & (tab_cap - 1);
+		if (tab[j].pid == 0)
+			break;
+		size_t k = slot_of(tab[j].pid);
+		/* Move j to i if k is cyclically outside (i, j]. */
+		if ((i <= j) ? (i < k && k <= j) : (i < k || k <= j))
+			continue;
+		tab[i] = tab[j];
+		tab[j].pid = 0;
+		i = j;
+	}
+	tab_used--;
+}
+
+unsigned
+children_count(void)
+{
+	return (unsigned)tab_used;
+}
+
+static void
+child_ended(struct child *c, int status)
+{
+	struct generation *g = privd.cur;
+
+	if (privd.live_children > 0)
+		privd.live_children--;
+	if (c->wait_svc && g != NULL && c->gen == g->gen &&
+	    c->svc_id < g->cfg->nsvcs && g->wait_pid[c->svc_id] == c->pid)
+		g->wait_pid[c->svc_id] = 0;
+	if (c->epoch == privd.listener.epoch && privd.listener.pid > 0 &&
+	    c->gen == (g ? g->gen : 0)) {
+		listener_report(IPC_EXITED, c->svc_id, c->token, c->pid, status, 0,
+		    IPC_FAIL_NONE, &c->peer, c->peerlen);
+		return;
+	}
+	/* The listener that asked for it is gone: log it here. */
+	char peer[ADDR_STRLEN + 8] = "-";
+	if (c->peerlen > 0)
+		sockaddr_format_peer((struct sockaddr *)&c->peer, c->peerlen, peer,
+		    sizeof(peer));
+	char sig[16];
+	if (WIFSIGNALED(status))
+		log_info("service=%s proto=%s peer=%s action=exit pid=%ld signal=%s",
+		    c->name, c->proto, peer, (long)c->pid,
+		    signal_name(WTERMSIG(status), sig, sizeof(sig)));
+	else
+		log_info("service=%s proto=%s peer=%s action=exit pid=%ld status=%d",
+		    c->name, c->proto, peer, (long)c->pid, WEXITSTATUS(status));
+}
+
+void
+children_reap(void)
+{
+	pid_t pid;
+	int status;
+
+	for (;;) {
+		pid = waitpid(-1, &status, WNOHANG);
+		if (pid == -1 && errno == EINTR)
+			continue;
+		if (pid <= 0)
+			break;
+		if (pid == privd.listener.pid) {
+			listener_exited(status);
+			continue;
+		}
+		struct child *c = children_find(pid);
+		if (c == NULL)
+			continue;       /* e.g. a child whose exec failed, already handled */
+		if (c->quiet) {         /* exec failed: already reported */
+			if (privd.live_children > 0)
+				privd.live_children--;
+		} else
+			child_ended(c, status);
+		children_del(c);
+	}
+}

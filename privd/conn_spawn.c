@@ -1,0 +1,269 @@
+/*
+ * conn_spawn.c: a spawn request from the listener, checked and carried out.
+ *
+ * Nothing in the request is believed: the service id and generation must
+ * name a service of the running configuration of the right kind; a passed
+ * descriptor must be a connected (not listening) socket whose family, type,
+ * protocol and local address are the service's; the optional host name and
+ * ident strings must pass strict character rules.  Who runs, what runs and
+ * under which policy come from privd's own tables; the addresses in the
+ * environment come from the socket (getpeername/getsockname).
+ */
+#include "privd/privd.h"
+#include "common/log.h"
+#include "common/names.h"
+#include "common/util.h"
+
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+void listener_bad(const char *why);
+
+#define ENV_DYN_MAX  9
+#define ENV_VAL_MAX  (IPC_HOST_MAX + 32)
+
+/* Built before each spawn, read by the child until it execs. */
+static char  env_dyn[ENV_DYN_MAX][ENV_VAL_MAX];
+static char *env_all[ENV_DYN_MAX + 1024 + 1];
+
+static int
+addr_is_any(const struct sockaddr_storage *ss)
+{
+	if (ss->ss_family == AF_INET)
+		return ((const struct sockaddr_in *)ss)->sin_addr.s_addr == htonl(INADDR_ANY);
+	return IN6_IS_ADDR_UNSPECIFIED(&((const struct sockaddr_in6 *)ss)->sin6_addr);
+}
+
+static in_port_t
+addr_port(const struct sockaddr_storage *ss)
+{
+	if (ss->ss_family == AF_INET)
+		return ((const struct sockaddr_in *)ss)->sin_port;
+	return ((const struct sockaddr_in6 *)ss)->sin6_port;
+}
+
+static int
+addr_equal(const struct sockaddr_storage *a, const struct sockaddr_storage *b)
+{
+	if (a->ss_family != b->ss_family)
+		return 0;
+	if (a->ss_family == AF_INET)
+		return ((const struct sockaddr_in *)a)->sin_addr.s_addr ==
+		    ((const struct sockaddr_in *)b)->sin_addr.s_addr;
+	return IN6_ARE_ADDR_EQUAL(&((const struct sockaddr_in6 *)a)->sin6_addr,
+	    &((const struct sockaddr_in6 *)b)->sin6_addr);
+}
+
+static int
+sockopt_int(int fd, int opt)
+{
+	int v = -1;
+	socklen_t len = sizeof(v);
+
+	if (getsockopt(fd, SOL_SOCKET, opt, &v, &len) == -1 || len != sizeof(v))
+		return -1;
+	return v;
+}
+
+/* Is fd a connected socket of svc?  NULL or why not. */
+static const char *
+check_conn_fd(const struct service *svc, int fd, struct sockaddr_storage *local,
+    socklen_t *locallen, struct sockaddr_storage *peer, socklen_t *peerlen)
+{
+	struct stat st;
+	int proto;
+
+	if (fstat(fd, &st) == -1 || !S_ISSOCK(st.st_mode))
+		return "descriptor is not a socket";
+	if (sockopt_int(fd, SO_DOMAIN) != svc->family)
+		return "socket family differs from the service's";
+	if (sockopt_int(fd, SO_TYPE) != svc->socktype)
+		return "socket type differs from the service's";
+	proto = sockopt_int(fd, SO_PROTOCOL);
+	if (svc->protocol != 0 ? proto != svc->protocol : proto != IPPROTO_SCTP)
+		return "socket protocol differs from the service's";
+	if (sockopt_int(fd, SO_ACCEPTCONN) != 0)
+		return "socket is listening, not connected";
+	*locallen = sizeof(*local);
+	if (getsockname(fd, (struct sockaddr *)local, locallen) == -1 ||
+	    local->ss_family != svc->family)
+		return "cannot read the socket's local address";
+	if (addr_port(local) != addr_port(&svc->addr))
+		return "socket's local port differs from the service's";
+	if (!addr_is_any(&svc->addr) && !addr_equal(local, &svc->addr))
+		return "socket's local address differs from the service's";
+	*peerlen = sizeof(*peer);
+	if (getpeername(fd, (struct sockaddr *)peer, peerlen) == -1)
+		return "socket is not connected";
+	return NULL;
+}
+
+static void
+env_add_addr(size_t *n, const char *ipname, const char *portname,
+    const char *ipname2, const char *portname2,
+    const struct sockaddr_storage *ss, socklen_t len)
+{
+	char host[ADDR_STRLEN];
+	unsigned port;
+
+	if (len == 0 || sockaddr_format((const struct sockaddr *)ss, len, host,
+	    sizeof(host), &port) == -1)
+		return;
+	snprintf(env_dyn[*n], ENV_VAL_MAX, "%s=%s", ipname, host);
+	env_all[*n] = env_dyn[*n];
+	(*n)++;
+	snprintf(env_dyn[*n], ENV_VAL_MAX, "%s=%u", portname, port);
+	env_all[*n] = env_dyn[*n];
+	(*n)++;
+	if (ipname2 != NULL) {
+		snprintf(env_dyn[*n], ENV_VAL_MAX, "%s=%s", ipname2, host);
+		env_all[*n] = env_dyn[*n];
+		(*n)++;
+		snprintf(env_dyn[*n], ENV_VAL_MAX, "%s=%u", portname2, port);
+		env_all[*n] = env_dyn[*n];
+		(*n)++;
+	}
+}
+
+/* PROTO, the addresses, the confirmed name and ident, then the plan's. */
+static char *const *
+env_build(const struct service *svc, const struct spawn_plan *plan,
+    const struct ipc_spawn *m, const struct sockaddr_storage *local,
+    socklen_t locallen, const struct sockaddr_storage *peer, socklen_t peerlen)
+{
+	size_t n = 0;
+
+	snprintf(env_dyn[n], ENV_VAL_MAX, "PROTO=%s",
+	    svc->socktype == SOCK_DGRAM ? "UDP" : "TCP");
+	env_all[n] = env_dyn[n];
+	n++;
+	env_add_addr(&n, "TCPREMOTEIP", "TCPREMOTEPORT", "REMOTE_ADDR",
+	    "REMOTE_PORT", peer, peerlen);
+	env_add_addr(&n, "TCPLOCALIP", "TCPLOCALPORT", NULL, NULL, local, locallen);
+	if (m->host[0] != '\0') {
+		snprintf(env_dyn[n], ENV_VAL_MAX, "TCPREMOTEHOST=%s", m->host);
+		env_all[n] = env_dyn[n];
+		n++;
+	}
+	if (m->ident[0] != '\0') {
+		snprintf(env_dyn[n], ENV_VAL_MAX, "TCPREMOTEINFO=%s", m->ident);
+		env_all[n] = env_dyn[n];
+		n++;
+	}
+	for (size_t i = 0; i < plan->nenv && n < sizeof(env_all) / sizeof(env_all[0]) - 1; i++)
+		env_all[n++] = plan->env[i];
+	env_all[n] = NULL;
+	return env_all;
+}
+
+static void
+reject(const struct ipc_spawn *m, int fd, const char *why)
+{
+	log_warnx("listener request rejected: %s (service id %u, generation %u)",
+	    why, m->svc_id, m->hdr.gen);
+	if (fd >= 0)
+		close(fd);
+	listener_report(IPC_SPAWN_FAILED, m->svc_id, m->token, 0, 0, EINVAL,
+	    IPC_FAIL_REJECTED, NULL, 0);
+	listener_bad(why);
+}
+
+void
+conn_spawn(const struct ipc_spawn *m, int fd, int is_wait)
+{
+	struct generation *g = privd.cur;
+	const struct service *svc;
+	const struct spawn_plan *plan;
+	struct sockaddr_storage local, peer;
+	socklen_t locallen = 0, peerlen = 0;
+	struct spawn_io io;
+	enum spawn_step step;
+	const char *why;
+	pid_t pid, child_pid;
+	int err;
+
+	memset(&peer, 0, sizeof(peer));
+	memset(&local, 0, sizeof(local));
+	if (g == NULL || m->hdr.gen != g->gen)
+		return reject(m, fd, "stale configuration generation");
+	if (m->svc_id >= g->cfg->nsvcs)
+		return reject(m, fd, "no such service");
+	svc = g->cfg->svcs[m->svc_id];
+	plan = &g->plans[m->svc_id];
+	if (svc->builtin != BUILTIN_NONE)
+		return reject(m, fd, "built-in services are not spawned");
+	if (svc->wait != is_wait)
+		return reject(m, fd, is_wait ? "not a wait service" : "a wait service takes no descriptor");
+	if (m->host[0] != '\0' && !name_valid_host(m->host))
+		return reject(m, fd, "invalid host name");
+	if (m->ident[0] != '\0' && !name_valid_ident(m->ident))
+		return reject(m, fd, "invalid ident answer");
+	if (is_wait) {
+		if (g->wait_pid[m->svc_id] != 0)
+			return reject(m, fd, "wait service already running");
+		fd = g->socks[m->svc_id];
+		locallen = sizeof(local);
+		if (getsockname(fd, (struct sockaddr *)&local, &locallen) == -1)
+			locallen = 0;
+	} else if ((why = check_conn_fd(svc, fd, &local, &locallen, &peer,
+	    &peerlen)) != NULL)
+		return reject(m, fd, why);
+
+	if (privd.live_children >= privd.max_children) {
+		char peerbuf[ADDR_STRLEN + 8] = "-";
+		if (peerlen > 0)
+			sockaddr_format_peer((struct sockaddr *)&peer, peerlen,
+			    peerbuf, sizeof(peerbuf));
+		log_info("service=%s proto=%s peer=%s action=limit limit=children "
+		    "max=%u", svc->name, svc->proto_name, peerbuf, privd.max_children);
+		if (!is_wait)
+			close(fd);
+		listener_report(IPC_SPAWN_FAILED, m->svc_id, m->token, 0, 0, 0,
+		    IPC_FAIL_CHILDREN, &peer, peerlen);
+		return;
+	}
+
+	io.stdio_fd = fd;
+	io.inherit = NULL;
+	io.ninherit = 0;
+	io.envp = env_build(svc, plan, m, &local, locallen, &peer, peerlen);
+	pid = spawn_run(plan, &io, &child_pid, &err, &step);
+	if (!is_wait)
+		close(fd);
+	if (child_pid > 0) {
+		/* A child exists (even if its exec failed): track it until reaped. */
+		struct child *c = children_add(child_pid);
+		c->svc_id = m->svc_id;
+		c->token = m->token;
+		c->epoch = privd.listener.epoch;
+		c->gen = g->gen;
+		c->wait_svc = is_wait;
+		c->quiet = pid < 0;
+		c->peer = peer;
+		c->peerlen = peerlen;
+		str_copy(c->name, svc->name, sizeof(c->name));
+		str_copy(c->proto, svc->proto_name, sizeof(c->proto));
+		privd.live_children++;
+		if (is_wait && pid > 0)
+			g->wait_pid[m->svc_id] = child_pid;
+	}
+	if (pid > 0) {
+		listener_report(IPC_SPAWNED, m->svc_id, m->token, pid, 0, 0,
+		    IPC_FAIL_NONE, &peer, peerlen);
+		return;
+	}
+	char peerbuf[ADDR_STRLEN + 8] = "-";
+	if (peerlen > 0)
+		sockaddr_format_peer((struct sockaddr *)&peer, peerlen, peerbuf,
+		    sizeof(peerbuf));
+	log_warnx("service=%s proto=%s peer=%s action=error pid=%ld step=%s "
+	    "errno=%s (%s)", svc->name, svc->proto_name, peerbuf, (long)child_pid,
+	    spawn_step_name(step), strerrorname_np(err) ? strerrorname_np(err) : "?",
+	    strerror(err));
+	listener_report(IPC_SPAWN_FAILED, m->svc_id, m->token, child_pid, 0, err,
+	    step == STEP_NONE ? IPC_FAIL_FORK : IPC_FAIL_EXEC, &peer, peerlen);
+}

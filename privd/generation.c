@@ -1,0 +1,73 @@
+/*
+ * generation.c: one configuration load and everything derived from it
+ * (spawn plans, listening sockets).  A load is all or nothing: any error
+ * leaves the running generation untouched.
+ */
+#include "privd/privd.h"
+#include "privd/spawn_plan.h"
+#include "common/log.h"
+#include "common/util.h"
+
+#include <stdlib.h>
+#include <unistd.h>
+
+static uint32_t next_gen = 1;
+
+struct generation *
+generation_load(struct generation *old, struct diag *d)
+{
+	struct generation *g;
+	struct config *cfg;
+	size_t i;
+
+	cfg = config_load(&privd.paths, d);
+	if (cfg == NULL)
+		return NULL;
+	g = xcalloc(1, sizeof(*g));
+	g->cfg = cfg;
+	g->plans = xcalloc(cfg->nsvcs, sizeof(*g->plans));
+	g->socks = xcalloc(cfg->nsvcs, sizeof(*g->socks));
+	g->wait_pid = xcalloc(cfg->nsvcs, sizeof(*g->wait_pid));
+	for (i = 0; i < cfg->nsvcs; i++)
+		g->socks[i] = -1;
+	for (i = 0; i < cfg->nsvcs; i++) {
+		if (cfg->svcs[i]->builtin != BUILTIN_NONE)
+			continue;
+		if (spawn_plan_build(&g->plans[i], cfg->svcs[i], d) == -1)
+			break;
+	}
+	if (i < cfg->nsvcs || sockets_bind(g, old, d) == -1) {
+		generation_free(g, NULL);
+		return NULL;
+	}
+	g->gen = next_gen++;
+	return g;
+}
+
+/*
+ * Free g.  Its sockets that `next` took over (same descriptor number) stay
+ * open; the others are closed.
+ */
+void
+generation_free(struct generation *g, struct generation *next)
+{
+	if (g == NULL)
+		return;
+	for (size_t i = 0; i < g->cfg->nsvcs; i++) {
+		int keep = 0;
+		if (g->socks[i] < 0)
+			continue;
+		if (next != NULL)
+			for (size_t j = 0; j < next->cfg->nsvcs && !keep; j++)
+				keep = next->socks[j] == g->socks[i];
+		if (!keep)
+			close(g->socks[i]);
+	}
+	for (size_t i = 0; i < g->cfg->nsvcs; i++)
+		spawn_plan_free(&g->plans[i]);
+	free(g->plans);
+	free(g->socks);
+	free(g->wait_pid);
+	config_free(g->cfg);
+	free(g);
+}

@@ -1,0 +1,387 @@
+/*
+ * main.c: hinetd (privd): options, start-up, the event loop, reload and
+ * stop.  privd runs as root, parses the configuration, binds the sockets
+ * and creates every process; it never reads network data.  After start-up
+ * its only inputs are signals (signalfd), child exits, and fixed-size
+ * messages from the listener.
+ */
+#include "privd/privd.h"
+#include "privd/spawn_plan.h"
+#include "policy/explain.h"
+#include "policy/config_check.h"
+#include "common/log.h"
+#include "common/util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <sys/timerfd.h>
+#include <unistd.h>
+
+#ifndef HINETD_LIBEXECDIR
+#define HINETD_LIBEXECDIR "/usr/local/libexec/hinetd"
+#endif
+#define DEFAULT_PIDFILE "/run/hinetd.pid"
+
+struct privd privd;
+
+static void __attribute__((noreturn))
+usage(void)
+{
+	fprintf(stderr,
+	    "usage: hinetd [-d] [-f FILE] [-s DIR] [-A FILE] [-D FILE] [-p FILE] [-u USER] [-L FILE]\n"
+	    "       hinetd -t [file options]\n"
+	    "       hinetd -T [-j] [file options]\n");
+	exit(2);
+}
+
+/* 0,1,2 always exist, so no socket or file of ours ever lands on them. */
+static void
+stdio_sanitize(void)
+{
+	for (int fd = 0; fd <= 2; fd++) {
+		if (fcntl(fd, F_GETFD) != -1)
+			continue;
+		int nfd = open("/dev/null", O_RDWR);
+		if (nfd != fd)
+			exit(1);
+	}
+}
+
+/* The listener program: explicit, beside us, or the libexec path; never PATH. */
+static int
+listener_program(const char *opt)
+{
+	static char path[PATH_MAX];
+	struct stat st;
+	int fd;
+
+	if (opt != NULL)
+		str_copy(path, opt, sizeof(path));
+	else {
+		ssize_t n = readlink("/proc/self/exe", path, sizeof(path) - 1);
+		char *slash;
+		if (n > 0) {
+			path[n] = '\0';
+			if ((slash = strrchr(path, '/')) != NULL &&
+			    (size_t)(slash - path) + sizeof("/hinetd-listener") <= sizeof(path))
+				strcpy(slash, "/hinetd-listener");
+		}
+		if (n <= 0 || access(path, F_OK) == -1)
+			snprintf(path, sizeof(path), "%s/hinetd-listener", HINETD_LIBEXECDIR);
+	}
+	privd.listener_path = path;
+	if (path[0] != '/') {
+		log_warnx("listener program %s: not an absolute path", path);
+		return -1;
+	}
+	if ((fd = open(path, O_PATH | O_CLOEXEC)) == -1) {
+		log_warn("listener program %s", path);
+		return -1;
+	}
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode) ||
+	    !(st.st_mode & S_IXUSR)) {
+		log_warnx("listener program %s: not an executable file", path);
+		close(fd);
+		return -1;
+	}
+	if (st.st_uid != 0 || (st.st_mode & (S_IWGRP | S_IWOTH))) {
+		log_warnx("listener program %s: refused: must be owned by root and "
+		    "not writable by group or others", path);
+		close(fd);
+		return -1;
+	}
+	privd.listener_exe = fd;
+	return 0;
+}
+
+static int
+listener_user(const char *name)
+{
+	struct passwd *pw;
+
+	if (name == NULL) {
+		pw = getpwnam("hinetd");
+		if (pw == NULL)
+			pw = getpwnam("nobody");
+		name = "nobody";
+	} else
+		pw = getpwnam(name);
+	if (pw == NULL) {
+		log_warnx("listener user %s: no such user", name);
+		return -1;
+	}
+	if (pw->pw_uid == 0) {
+		log_warnx("listener user %s: refused: the listener never runs as root",
+		    pw->pw_name);
+		return -1;
+	}
+	privd.listener_uid = pw->pw_uid;
+	privd.listener_gid = pw->pw_gid;
+	return 0;
+}
+
+/* -t and -T: load, check every service's plan, print. */
+static int
+check_mode(int explain, int json)
+{
+	struct diag d;
+	struct config *cfg;
+	int rc;
+
+	diag_init(&d);
+	cfg = config_load(&privd.paths, &d);
+	if (cfg != NULL) {
+		for (size_t i = 0; i < cfg->nsvcs; i++) {
+			struct spawn_plan plan;
+			if (cfg->svcs[i]->builtin != BUILTIN_NONE)
+				continue;
+			if (spawn_plan_build(&plan, cfg->svcs[i], &d) == 0)
+				spawn_plan_free(&plan);
+		}
+		config_check(cfg, &d);
+	}
+	diag_print(&d, stderr);
+	rc = d.errors > 0 ? 1 : 0;
+	if (rc == 0 && explain) {
+		if (json)
+			explain_json(cfg, stdout);
+		else
+			explain_text(cfg, stdout);
+	}
+	config_free(cfg);
+	diag_free(&d);
+	return rc;
+}
+
+static void
+setup_signals(void)
+{
+	sigset_t set;
+
+	/* Start from default dispositions whatever our parent left us. */
+	for (int sig = 1; sig < _NSIG; sig++) {
+		if (sig == SIGKILL || sig == SIGSTOP)
+			continue;
+		signal(sig, SIG_DFL);
+	}
+	sigemptyset(&set);
+	sigaddset(&set, SIGCHLD);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGPIPE);
+	if (sigprocmask(SIG_BLOCK, &set, NULL) == -1)
+		fatal("sigprocmask");
+	privd.sigfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+	if (privd.sigfd == -1)
+		fatal("signalfd");
+}
+
+static void
+daemonize(void)
+{
+	pid_t pid = fork();
+	int fd;
+
+	if (pid == -1)
+		fatal("fork");
+	if (pid > 0)
+		_exit(0);
+	if (setsid() == -1)
+		fatal("setsid");
+	if ((fd = open("/dev/null", O_RDWR)) != -1) {
+		dup2(fd, 0);
+		dup2(fd, 1);
+		dup2(fd, 2);
+		if (fd > 2)
+			close(fd);
+	}
+	if (chdir("/") == -1)
+		fatal("chdir /");
+}
+
+static void
+reload(void)
+{
+	struct generation *g, *old;
+	struct diag d;
+
+	notify_send("RELOADING=1");
+	log_info("reloading configuration");
+	diag_init(&d);
+	g = generation_load(privd.cur, &d);
+	diag_log(&d);
+	diag_free(&d);
+	if (g == NULL) {
+		log_warnx("reload refused: the configuration has errors; "
+		    "the running one stays");
+		notify_send("READY=1\nSTATUS=reload refused");
+		return;
+	}
+	/* Old listener out (its queued requests served), new one in. */
+	listener_stop();
+	old = privd.cur;
+	privd.cur = g;
+	generation_free(old, g);
+	privd.listener.backoff = 0;
+	if (listener_start() == -1)
+		listener_exited(0);
+	log_info("reloaded: %zu services, generation %u", g->cfg->nsvcs, g->gen);
+}
+
+static void
+handle_signals(void)
+{
+	struct signalfd_siginfo si;
+
+	while (read(privd.sigfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
+		switch (si.ssi_signo) {
+		case SIGCHLD:
+			children_reap();
+			break;
+		case SIGHUP:
+			reload();
+			break;
+		case SIGTERM:
+		case SIGINT:
+			privd.stopping = 1;
+			break;
+		default:
+			break;
+		}
+	}
+}
+
+static void
+event_loop(void)
+{
+	struct epoll_event evs[16];
+
+	while (!privd.stopping) {
+		int n = epoll_wait(privd.epfd, evs, 16, -1);
+		if (n == -1) {
+			if (errno == EINTR)
+				continue;
+			fatal("epoll_wait");
+		}
+		for (int i = 0; i < n && !privd.stopping; i++) {
+			int fd = evs[i].data.fd;
+			if (fd == privd.sigfd)
+				handle_signals();
+			else if (fd == privd.timerfd) {
+				uint64_t ticks;
+				if (read(privd.timerfd, &ticks, sizeof(ticks)) > 0)
+					listener_tick();
+			} else if (fd == privd.listener.ctl)
+				listener_handle();
+		}
+	}
+}
+
+int
+main(int argc, char *argv[])
+{
+	const char *user = NULL, *listener_opt = NULL;
+	int ch, check = 0, explain = 0, json = 0;
+	struct diag d;
+
+	stdio_sanitize();
+	privd.paths.inetd_conf = CONFIG_DEFAULT_INETD_CONF;
+	privd.paths.inetd_conf_default = 1;
+	privd.paths.policy_dir = CONFIG_DEFAULT_POLICY_DIR;
+	privd.paths.policy_dir_default = 1;
+	privd.paths.hosts_allow = CONFIG_DEFAULT_HOSTS_ALLOW;
+	privd.paths.hosts_deny = CONFIG_DEFAULT_HOSTS_DENY;
+	privd.pidfile = DEFAULT_PIDFILE;
+	privd.listener.ctl = -1;
+	privd.listener_exe = -1;
+	privd.max_children = PRIVD_MAX_CHILDREN;
+
+	while ((ch = getopt(argc, argv, "dtTjf:s:A:D:p:u:L:")) != -1) {
+		switch (ch) {
+		case 'd': privd.debug = 1; break;
+		case 't': check = 1; break;
+		case 'T': explain = 1; break;
+		case 'j': json = 1; break;
+		case 'f':
+			privd.paths.inetd_conf = optarg;
+			privd.paths.inetd_conf_default = 0;
+			break;
+		case 's':
+			privd.paths.policy_dir = optarg;
+			privd.paths.policy_dir_default = 0;
+			break;
+		case 'A': privd.paths.hosts_allow = optarg; break;
+		case 'D': privd.paths.hosts_deny = optarg; break;
+		case 'p': privd.pidfile = optarg; break;
+		case 'u': user = optarg; break;
+		case 'L': listener_opt = optarg; break;
+		default: usage();
+		}
+	}
+	if (optind != argc || (json && !explain) || (check && explain))
+		usage();
+
+	if (check || explain) {
+		log_init("hinetd", 1);
+		return check_mode(explain, json);
+	}
+
+	log_init("hinetd", privd.debug);
+	if (geteuid() != 0)
+		fatalx("must be started as root");
+	if (listener_user(user) == -1 || listener_program(listener_opt) == -1)
+		exit(1);
+	if (pidfile_open(privd.pidfile) == -1)
+		exit(1);
+
+	diag_init(&d);
+	privd.cur = generation_load(NULL, &d);
+	diag_log(&d);
+	if (privd.cur == NULL) {
+		if (privd.debug == 0)
+			diag_print(&d, stderr);
+		pidfile_remove();
+		exit(1);
+	}
+	diag_free(&d);
+
+	if (!privd.debug && getenv("NOTIFY_SOCKET") == NULL)
+		daemonize();
+	pidfile_write();
+	setup_signals();
+	spawn_init();
+	if ((privd.epfd = epoll_create1(EPOLL_CLOEXEC)) == -1)
+		fatal("epoll_create1");
+	privd.timerfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
+	if (privd.timerfd == -1)
+		fatal("timerfd_create");
+	struct epoll_event ev = { .events = EPOLLIN, .data.fd = privd.sigfd };
+	if (epoll_ctl(privd.epfd, EPOLL_CTL_ADD, privd.sigfd, &ev) == -1)
+		fatal("epoll_ctl");
+	ev.data.fd = privd.timerfd;
+	if (epoll_ctl(privd.epfd, EPOLL_CTL_ADD, privd.timerfd, &ev) == -1)
+		fatal("epoll_ctl");
+	log_info("starting: %zu services, listener %s", privd.cur->cfg->nsvcs,
+	    privd.listener_path);
+	if (listener_start() == -1)
+		listener_exited(0);
+
+	event_loop();
+
+	notify_send("STOPPING=1");
+	log_info("stopping");
+	listener_stop();
+	pidfile_remove();
+	generation_free(privd.cur, NULL);
+	return 0;
+}

@@ -1,0 +1,107 @@
+/*
+ * privd.h: state shared by privd's files.  privd runs as root; after
+ * start-up its only inputs are signals, child exits and fixed-size
+ * messages from the listener.
+ */
+#ifndef HINETD_PRIVD_H
+#define HINETD_PRIVD_H
+
+#include <stdint.h>
+#include <sys/types.h>
+#include <time.h>
+
+#include "common/diag.h"
+#include "common/ipc.h"
+#include "policy/config_load.h"
+#include "policy/service.h"
+#include "privd/spawn.h"
+
+#define PRIVD_MAX_CHILDREN        4096  /* global cap on live service children */
+#define PRIVD_BAD_MSG_LIMIT       16    /* bad messages per window: restart listener */
+#define PRIVD_BAD_MSG_WINDOW      60    /* seconds */
+#define PRIVD_LISTENER_BACKOFF_MAX 30   /* seconds */
+
+/* One loaded configuration with everything privd derived from it. */
+struct generation {
+	uint32_t           gen;
+	struct config     *cfg;
+	struct spawn_plan *plans;       /* one per service */
+	int               *socks;       /* listening socket per service */
+	pid_t             *wait_pid;    /* running child of a wait service, or 0 */
+};
+
+struct listener_proc {
+	pid_t     pid;                  /* 0: not running */
+	int       ctl;                  /* our end of the socketpair, -1 */
+	uint32_t  epoch;                /* incremented at every start */
+	int       ready;
+	time_t    started;
+	unsigned  backoff;              /* seconds before the next start */
+	unsigned  bad_msgs;
+	time_t    bad_window;
+};
+
+struct privd {
+	int                 debug;
+	struct config_paths paths;
+	const char         *pidfile;
+	const char         *listener_path;
+	int                 listener_exe;       /* O_PATH fd of the checked program */
+	uid_t               listener_uid;
+	gid_t               listener_gid;
+
+	struct generation  *cur;
+	struct listener_proc listener;
+
+	int                 epfd, sigfd, timerfd;
+	int                 stopping;
+	unsigned            live_children;
+	unsigned            max_children;
+};
+
+extern struct privd privd;
+
+/* generation.c */
+struct generation *generation_load(struct generation *old, struct diag *d);
+void               generation_free(struct generation *g, struct generation *next);
+
+/* sockets.c */
+int  sockets_bind(struct generation *g, struct generation *old, struct diag *d);
+
+/* listener_ctl.c */
+int  listener_start(void);
+void listener_stop(void);
+void listener_handle(void);             /* control socket readable */
+void listener_exited(int status);
+void listener_tick(void);               /* timer: restart after back-off */
+void listener_report(unsigned type, uint32_t svc_id, uint32_t token, pid_t pid,
+         int status, int err, unsigned reason, const struct sockaddr_storage *peer,
+         socklen_t peerlen);
+
+/* conn_spawn.c */
+void conn_spawn(const struct ipc_spawn *msg, int fd, int is_wait);
+
+/* children.c */
+struct child {
+	pid_t    pid;
+	uint32_t svc_id, token, epoch, gen;
+	int      wait_svc;
+	int      quiet;           /* spawn failed after clone: no exit report */
+	socklen_t peerlen;
+	struct sockaddr_storage peer;
+	char     name[SVC_NAME_MAX];
+	char     proto[8];
+};
+struct child *children_add(pid_t pid);
+void          children_reap(void);
+unsigned      children_count(void);
+
+/* pidfile.c */
+int  pidfile_open(const char *path);    /* lock; -1 if another instance holds it */
+void pidfile_write(void);
+void pidfile_remove(void);
+
+/* notify.c */
+void notify_send(const char *state);
+
+#endif

@@ -1,0 +1,95 @@
+/*
+ * sockets.c: binding the services' listening sockets.  On a reload the
+ * socket of an unchanged service is taken over as it is, so no queued
+ * connection is lost; only new addresses are bound.
+ */
+#include "privd/privd.h"
+#include "common/log.h"
+#include "common/util.h"
+
+#include <errno.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <string.h>
+#include <unistd.h>
+
+#define LISTEN_BACKLOG 1024
+
+static int
+bind_one(const struct service *svc, struct diag *d)
+{
+	char host[ADDR_STRLEN];
+	unsigned port;
+	int fd, on = 1;
+
+	fd = socket(svc->family, svc->socktype | SOCK_CLOEXEC | SOCK_NONBLOCK,
+	    svc->protocol);
+	if (fd == -1) {
+		diag_error(d, svc->origin[ATTR_SERVICE].file,
+		    svc->origin[ATTR_SERVICE].line, "service %s/%s: socket: %s",
+		    svc->name, svc->proto_name, strerror(errno));
+		return -1;
+	}
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
+	if (svc->family == AF_INET6)
+		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &svc->v6only,
+		    sizeof(svc->v6only));
+	if (svc->flags & SVC_FLAG_KEEPALIVE)
+		setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &on, sizeof(on));
+	if ((svc->flags & SVC_FLAG_NODELAY) && svc->protocol == IPPROTO_TCP)
+		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof(on));
+	if (bind(fd, (const struct sockaddr *)&svc->addr, svc->addrlen) == -1 ||
+	    (svc->socktype != SOCK_DGRAM && listen(fd, LISTEN_BACKLOG) == -1)) {
+		int saved = errno;
+		sockaddr_format((const struct sockaddr *)&svc->addr, svc->addrlen,
+		    host, sizeof(host), &port);
+		diag_error(d, svc->origin[ATTR_SERVICE].file,
+		    svc->origin[ATTR_SERVICE].line,
+		    "service %s/%s: cannot bind %s%s%s port %u: %s", svc->name,
+		    svc->proto_name, strchr(host, ':') ? "[" : "", host,
+		    strchr(host, ':') ? "]" : "", port, strerror(saved));
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+int
+sockets_bind(struct generation *g, struct generation *old, struct diag *d)
+{
+	int failed = 0;
+
+	for (size_t i = 0; i < g->cfg->nsvcs; i++) {
+		const struct service *svc = g->cfg->svcs[i];
+		if (svc->disabled)
+			continue;
+		if (old != NULL) {
+			for (size_t j = 0; j < old->cfg->nsvcs; j++)
+				if (old->socks[j] >= 0 &&
+				    service_same_socket(svc, old->cfg->svcs[j])) {
+					g->socks[i] = old->socks[j];
+					break;
+				}
+			if (g->socks[i] >= 0)
+				continue;
+		}
+		if ((g->socks[i] = bind_one(svc, d)) == -1)
+			failed = 1;
+	}
+	if (failed) {
+		/* Close only what this load bound itself. */
+		for (size_t i = 0; i < g->cfg->nsvcs; i++) {
+			int taken = 0;
+			if (g->socks[i] < 0)
+				continue;
+			if (old != NULL)
+				for (size_t j = 0; j < old->cfg->nsvcs && !taken; j++)
+					taken = old->socks[j] == g->socks[i];
+			if (!taken)
+				close(g->socks[i]);
+			g->socks[i] = -1;
+		}
+		return -1;
+	}
+	return 0;
+}

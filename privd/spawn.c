@@ -1,0 +1,223 @@
+/*
+ * spawn.c: the one spawn path: clone(CLONE_VM|CLONE_VFORK), confine, exec.
+ *
+ * The child shares privd's memory until it execs or exits, so it must not
+ * allocate, lock or touch stdio: it only makes system calls on data that
+ * struct spawn_plan and struct spawn_io hold ready.  Credential changes use
+ * raw system calls so they apply to this task only (glibc's set*id would
+ * try to synchronise "all threads" of the shared address space).  A failed
+ * step is written to the shared struct spawn_child and the child exits 127;
+ * privd is suspended until then (CLONE_VFORK), so it reads the result right
+ * after clone returns.
+ *
+ * The order of the steps, and why (see docs/architecture.md):
+ *   setsid                         own session, no controlling terminal
+ *   stdio = socket, close_range    nothing of privd leaks into the service
+ *   rlimits, umask, nice, chroot   need privilege, so before dropping it
+ *   bounding set, securebits       need CAP_SETPCAP; securebits (NOROOT,
+ *                                  NO_SETUID_FIXUP, locked) make uid 0 no
+ *                                  privilege and keep granted caps over setuid
+ *   setgroups, setresgid, setresuid
+ *   capset, ambient raise          exactly the granted set, kept over exec
+ *   no_new_privs, seccomp          last: the filter may deny calls above
+ *   signal mask, execve
+ */
+#include "privd/spawn.h"
+#include "common/log.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/close_range.h>
+#include <linux/seccomp.h>
+#include <linux/securebits.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#define SPAWN_STACK_SIZE (256 * 1024)
+
+struct spawn_child {
+	const struct spawn_plan *plan;
+	const struct spawn_io   *io;
+	volatile int             err;
+	volatile int             step;
+};
+
+static void     *spawn_stack;
+static sigset_t  spawn_empty_mask;
+
+static const char *const step_names[] = {
+	[STEP_NONE] = "clone", [STEP_SETSID] = "setsid", [STEP_STDIO] = "dup2",
+	[STEP_CLOSE] = "close_range", [STEP_RLIMIT] = "setrlimit",
+	[STEP_UMASK] = "umask", [STEP_NICE] = "setpriority",
+	[STEP_CHROOT] = "chroot", [STEP_CHDIR] = "chdir",
+	[STEP_BSET] = "capbset_drop", [STEP_SECUREBITS] = "securebits",
+	[STEP_SETGROUPS] = "setgroups", [STEP_SETGID] = "setresgid",
+	[STEP_SETUID] = "setresuid", [STEP_CAPSET] = "capset",
+	[STEP_AMBIENT] = "ambient_raise", [STEP_NNP] = "no_new_privs",
+	[STEP_SECCOMP] = "seccomp", [STEP_SIGMASK] = "sigprocmask",
+	[STEP_EXEC] = "execve",
+};
+
+const char *
+spawn_step_name(enum spawn_step step)
+{
+	if ((unsigned)step < sizeof(step_names) / sizeof(step_names[0]))
+		return step_names[step];
+	return "?";
+}
+
+void
+spawn_init(void)
+{
+	/* One stack, reused: CLONE_VFORK means one child at a time on it. */
+	spawn_stack = mmap(NULL, SPAWN_STACK_SIZE, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+	if (spawn_stack == MAP_FAILED)
+		fatal("mmap spawn stack");
+	/* A guard page below the stack. */
+	if (mprotect(spawn_stack, 4096, PROT_NONE) == -1)
+		fatal("mprotect spawn stack guard");
+	sigemptyset(&spawn_empty_mask);
+}
+
+/* Raw system calls: this task only, no libc state. */
+static long
+sys(long nr, long a, long b, long c, long d)
+{
+	return syscall(nr, a, b, c, d);
+}
+
+static void __attribute__((noreturn))
+fail(struct spawn_child *c, enum spawn_step step)
+{
+	c->err = errno;
+	c->step = step;
+	_exit(127);
+}
+
+static void
+child_stdio(struct spawn_child *c)
+{
+	const struct spawn_io *io = c->io;
+	int fd = io->stdio_fd;
+
+	if (fd < 0) {
+		/* The listener: keep 0-2, and exactly the inherited fds. */
+		if (sys(SYS_close_range, 3, ~0L, CLOSE_RANGE_CLOEXEC, 0) == -1)
+			fail(c, STEP_CLOSE);
+		for (int i = 0; i < io->ninherit; i++)
+			if (fcntl(io->inherit[i], F_SETFD, 0) == -1)
+				fail(c, STEP_CLOSE);
+		return;
+	}
+	/* If the socket already is 0, 1 or 2, move it above first. */
+	if (fd <= 2 && (fd = fcntl(fd, F_DUPFD_CLOEXEC, 3)) == -1)
+		fail(c, STEP_STDIO);
+	for (int i = 0; i <= 2; i++)
+		if (dup2(fd, i) == -1)
+			fail(c, STEP_STDIO);
+	/* One call however large the descriptor limit is. */
+	if (sys(SYS_close_range, 3, ~0L, 0, 0) == -1)
+		fail(c, STEP_CLOSE);
+}
+
+static int
+child_main(void *arg)
+{
+	struct spawn_child *c = arg;
+	const struct spawn_plan *p = c->plan;
+
+	for (int i = 0; i < p->nsig_reset; i++) {
+		struct sigaction sa = { .sa_handler = SIG_DFL };
+		sigaction(p->sig_reset[i], &sa, NULL);
+	}
+	if (setsid() == -1)
+		fail(c, STEP_SETSID);
+	child_stdio(c);
+
+	for (int i = 0; i < SVC_RLIMIT_COUNT; i++)
+		if ((p->rlim_set & (1u << i)) &&
+		    sys(SYS_prlimit64, 0, p->rlim_res[i], (long)&p->rlim[i], 0) == -1)
+			fail(c, STEP_RLIMIT);
+	if (p->umask >= 0)
+		umask((mode_t)p->umask);
+	if (p->nice_set && sys(SYS_setpriority, PRIO_PROCESS, 0, p->nice, 0) == -1)
+		fail(c, STEP_NICE);
+	if (p->chroot != NULL) {
+		if (sys(SYS_chroot, (long)p->chroot, 0, 0, 0) == -1)
+			fail(c, STEP_CHROOT);
+	}
+	if (sys(SYS_chdir, (long)"/", 0, 0, 0) == -1)
+		fail(c, STEP_CHDIR);
+
+	for (int i = 0; i < p->nbset_drop; i++)
+		if (sys(SYS_prctl, PR_CAPBSET_DROP, p->bset_drop[i], 0, 0) == -1 &&
+		    errno != EINVAL)
+			fail(c, STEP_BSET);
+	if (sys(SYS_prctl, PR_SET_SECUREBITS, (long)p->securebits, 0, 0) == -1)
+		fail(c, STEP_SECUREBITS);
+
+	if (sys(SYS_setgroups, p->ngroups, (long)p->groups, 0, 0) == -1)
+		fail(c, STEP_SETGROUPS);
+	if (sys(SYS_setresgid, p->gid, p->gid, p->gid, 0) == -1)
+		fail(c, STEP_SETGID);
+	if (sys(SYS_setresuid, p->uid, p->uid, p->uid, 0) == -1)
+		fail(c, STEP_SETUID);
+
+	if (sys(SYS_capset, (long)&p->cap_hdr, (long)p->cap_data, 0, 0) == -1)
+		fail(c, STEP_CAPSET);
+	for (int i = 0; i < p->nambient; i++)
+		if (sys(SYS_prctl, PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE,
+		    p->ambient[i], 0) == -1)
+			fail(c, STEP_AMBIENT);
+
+	if (p->no_new_privs &&
+	    sys(SYS_prctl, PR_SET_NO_NEW_PRIVS, 1, 0, 0) == -1)
+		fail(c, STEP_NNP);
+	if (p->filter.len > 0 &&
+	    sys(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, (long)&p->filter, 0) == -1)
+		fail(c, STEP_SECCOMP);
+
+	if (sys(SYS_rt_sigprocmask, SIG_SETMASK, (long)&spawn_empty_mask, 0,
+	    _NSIG / 8) == -1)
+		fail(c, STEP_SIGMASK);
+	if (p->exec_fd >= 0)
+		syscall(SYS_execveat, p->exec_fd, "", p->argv, c->io->envp,
+		    AT_EMPTY_PATH);
+	else
+		sys(SYS_execve, (long)p->path, (long)p->argv, (long)c->io->envp, 0);
+	fail(c, STEP_EXEC);
+	return 127;
+}
+
+pid_t
+spawn_run(const struct spawn_plan *plan, const struct spawn_io *io,
+    pid_t *pid_out, int *err, enum spawn_step *step)
+{
+	struct spawn_child c = { .plan = plan, .io = io, .err = 0, .step = STEP_NONE };
+	pid_t pid;
+
+	*pid_out = -1;
+	pid = clone(child_main, (char *)spawn_stack + SPAWN_STACK_SIZE,
+	    CLONE_VM | CLONE_VFORK | SIGCHLD, &c);
+	if (pid == -1) {
+		*err = errno;
+		*step = STEP_NONE;
+		return -1;
+	}
+	*pid_out = pid;
+	if (c.step != STEP_NONE) {
+		*err = c.err;
+		*step = (enum spawn_step)c.step;
+		return -1;
+	}
+	return pid;
+}

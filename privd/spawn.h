@@ -1,0 +1,97 @@
+/*
+ * spawn.h: the one spawn path.  Every process privd creates (the listener,
+ * and every service child of every kind) starts here, so the confinement
+ * steps can never be skipped by a second path.
+ *
+ * Everything the child needs is computed before the spawn (struct
+ * spawn_plan at configuration load, struct spawn_io per connection): the
+ * child runs in a vfork-style clone that shares privd's memory until
+ * execve, and does only plain system calls on ready data.
+ */
+#ifndef HINETD_SPAWN_H
+#define HINETD_SPAWN_H
+
+#include <linux/capability.h>
+#include <linux/filter.h>
+#include <sys/resource.h>
+#include <sys/types.h>
+
+#include "policy/service.h"
+
+#define SPAWN_CAPS_MAX 64
+
+/* Precomputed once per service per configuration load. */
+struct spawn_plan {
+	/* What runs. */
+	int            exec_fd;         /* >= 0: execveat(exec_fd, "") instead of path */
+	const char    *path;
+	char *const   *argv;
+
+	/* Credentials. */
+	uid_t          uid;
+	gid_t          gid;
+	const gid_t   *groups;
+	int            ngroups;
+
+	/* Capabilities: bounding set drops, the capset() data, ambient raises. */
+	int            bset_drop[SPAWN_CAPS_MAX];
+	int            nbset_drop;
+	struct __user_cap_header_struct cap_hdr;
+	struct __user_cap_data_struct   cap_data[2];
+	int            ambient[SPAWN_CAPS_MAX];
+	int            nambient;
+	unsigned long  securebits;
+
+	/* Process attributes. */
+	int            umask;           /* -1: leave */
+	int            nice_set, nice;
+	struct rlimit  rlim[SVC_RLIMIT_COUNT];
+	int            rlim_res[SVC_RLIMIT_COUNT];
+	unsigned       rlim_set;
+	const char    *chroot;
+	int            no_new_privs;
+
+	/* Signals whose disposition must be reset to default (normally none). */
+	int            sig_reset[65];
+	int            nsig_reset;
+
+	/* seccomp filter, exported BPF; len 0: none. */
+	struct sock_fprog filter;
+
+	/* Static environment ("PATH=...", env, passenv); NULL-terminated. */
+	char         **env;
+	size_t         nenv;
+};
+
+/* Per spawn. */
+struct spawn_io {
+	int            stdio_fd;        /* becomes 0, 1, 2; -1: keep 0-2 as they are */
+	const int     *inherit;         /* kept open across exec (listener only) */
+	int            ninherit;
+	char *const   *envp;
+};
+
+/* Which confinement step failed in the child (reported with its errno). */
+enum spawn_step {
+	STEP_NONE = 0, STEP_SETSID, STEP_STDIO, STEP_CLOSE, STEP_RLIMIT,
+	STEP_UMASK, STEP_NICE, STEP_CHROOT, STEP_CHDIR, STEP_BSET, STEP_SECUREBITS,
+	STEP_SETGROUPS, STEP_SETGID, STEP_SETUID, STEP_CAPSET, STEP_AMBIENT,
+	STEP_NNP, STEP_SECCOMP, STEP_SIGMASK, STEP_EXEC,
+};
+
+const char *spawn_step_name(enum spawn_step step);
+
+/* Allocate the child stack and the empty signal set; call once. */
+void  spawn_init(void);
+
+/*
+ * Create a confined child.  Returns its pid (> 0) when the child reached
+ * execve successfully; -1 with *err set (and *step) when clone failed
+ * (*step STEP_NONE) or the child failed a step and exited with status 127
+ * (the caller still reaps it).  *pid_out always gets the pid if a child
+ * was created.
+ */
+pid_t spawn_run(const struct spawn_plan *plan, const struct spawn_io *io,
+    pid_t *pid_out, int *err, enum spawn_step *step);
+
+#endif

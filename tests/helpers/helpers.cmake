@@ -1,0 +1,6 @@
+# Test helper programs used by the integration tests.
+add_executable(probe ${CMAKE_CURRENT_LIST_DIR}/probe.c)
+set_target_properties(probe PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/tests)
+add_executable(evil_listener ${CMAKE_CURRENT_LIST_DIR}/evil_listener.c)
+target_link_libraries(evil_listener PRIVATE hinetd_policy hinetd_common)
+set_target_properties(evil_listener PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/tests)

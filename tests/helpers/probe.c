@@ -1,0 +1,70 @@
+/*
+ * probe.c: a test service that reports what it was given: its
+ * /proc/self/status confinement lines, its open descriptors, its
+ * environment, session, working and root directories, signal state and
+ * socket addresses.  Integration tests run it under hinetd and read the
+ * report over the connection.
+ */
+#include <dirent.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+extern char **environ;
+
+static const char *const status_keys[] = {
+	"Uid:", "Gid:", "Groups:", "CapInh:", "CapPrm:", "CapEff:", "CapBnd:",
+	"CapAmb:", "NoNewPrivs:", "Seccomp:", "SigBlk:", "SigIgn:", "Umask:",
+};
+
+int
+main(void)
+{
+	char line[512], path[PATH_MAX], target[PATH_MAX];
+	FILE *fp;
+	DIR *dp;
+	struct dirent *de;
+	ssize_t n;
+
+	if ((fp = fopen("/proc/self/status", "r")) != NULL) {
+		while (fgets(line, sizeof(line), fp) != NULL)
+			for (size_t i = 0; i < sizeof(status_keys) / sizeof(status_keys[0]); i++)
+				if (strncmp(line, status_keys[i], strlen(status_keys[i])) == 0)
+					printf("status %s", line);
+		fclose(fp);
+	}
+	if ((dp = opendir("/proc/self/fd")) != NULL) {
+		while ((de = readdir(dp)) != NULL) {
+			if (de->d_name[0] == '.' || atoi(de->d_name) == dirfd(dp))
+				continue;
+			snprintf(path, sizeof(path), "/proc/self/fd/%s", de->d_name);
+			n = readlink(path, target, sizeof(target) - 1);
+			target[n > 0 ? n : 0] = '\0';
+			printf("fd %s %s\n", de->d_name, target);
+		}
+		closedir(dp);
+	}
+	for (char **e = environ; *e != NULL; e++)
+		printf("env %s\n", *e);
+	printf("ids pid=%ld sid=%ld pgid=%ld\n", (long)getpid(), (long)getsid(0),
+	    (long)getpgid(0));
+	if (getcwd(path, sizeof(path)) != NULL)
+		printf("cwd %s\n", path);
+	n = readlink("/proc/self/root", target, sizeof(target) - 1);
+	target[n > 0 ? n : 0] = '\0';
+	printf("root %s\n", target);
+	printf("nice %d\n", getpriority(PRIO_PROCESS, 0));
+	printf("end\n");
+	fflush(stdout);
+	/* Let the test read /proc/PID/status of a live child too. */
+	if (getenv("PROBE_LINGER") != NULL) {
+		char buf[1];
+		while (read(0, buf, 1) > 0)
+			;
+	}
+	return 0;
+}

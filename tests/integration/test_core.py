@@ -1,0 +1,303 @@
+"""test_core.py: the privilege-separated core, end to end (issue: core).
+
+Runs the real hinetd as root in a private network namespace and checks,
+from the running processes themselves, what SPEC sections 1, 2, 3, 6 and
+10 promise.
+"""
+import os
+import shutil
+import signal
+import socket
+import stat
+import subprocess
+import time
+
+from harness import (Hinetd, Runner, TESTBIN, BIN, talk, parse_probe,
+                     proc_status, children_of)
+
+PROBE = os.path.join(TESTBIN, "probe")
+EXPECTED_ENV = {"PATH", "PROTO", "TCPREMOTEIP", "TCPREMOTEPORT", "TCPLOCALIP",
+                "TCPLOCALPORT", "REMOTE_ADDR", "REMOTE_PORT"}
+ZERO_CAPS = "0000000000000000"
+
+
+def probe_copy(h):
+    """A copy of the probe nobody can execute, in the test's own directory."""
+    dst = os.path.join(h.dir, "probe")
+    shutil.copy(PROBE, dst)
+    os.chmod(dst, 0o755)
+    return dst
+
+
+def probe_service(port, user):
+    h = Hinetd()
+    h.write("inetd.conf", "%d stream tcp nowait %s %s probe\n" % (port, user, probe_copy(h)))
+    return h
+
+
+def assert_confined(rep, uid):
+    st = rep["status"]
+    assert st["Uid"].split() == [str(uid)] * 4, st["Uid"]
+    for cap in ("CapInh", "CapPrm", "CapEff", "CapBnd", "CapAmb"):
+        assert st[cap] == ZERO_CAPS, (cap, st[cap])
+    assert st["NoNewPrivs"] == "1", st["NoNewPrivs"]
+    assert st["Seccomp"] == "2", st["Seccomp"]
+    assert st["SigBlk"] == ZERO_CAPS, st["SigBlk"]
+    assert st["SigIgn"] == ZERO_CAPS, st["SigIgn"]
+
+
+def test_fortune_qotd():
+    with Hinetd("qotd stream tcp nowait nobody /usr/games/fortune fortune\n") as h:
+        out = talk(17)
+        assert len(out.strip()) > 0, out
+        h.wait_log(r"service=qotd proto=tcp peer=127\.0\.0\.1:\d+ action=exit pid=\d+ status=0")
+        assert "action=allow" in h.log() and "action=spawn pid=" in h.log()
+
+
+def check_child(user, uid):
+    h = probe_service(7001, user)
+    with h:
+        s = socket.create_connection(("127.0.0.1", 7001))
+        myport = s.getsockname()[1]
+        data = b""
+        while True:
+            c = s.recv(65536)
+            if not c:
+                break
+            data += c
+        s.close()
+        rep = parse_probe(data)
+        assert rep.get("end") is not None or "end" in data.decode(), data
+        assert_confined(rep, uid)
+        # Only 0, 1, 2, all the same connected socket.
+        assert sorted(rep["fd"]) == [0, 1, 2], rep["fd"]
+        targets = set(rep["fd"].values())
+        assert len(targets) == 1 and targets.pop().startswith("socket:["), rep["fd"]
+        # The environment, exactly.
+        assert set(rep["env"]) == EXPECTED_ENV, sorted(rep["env"])
+        env = rep["env"]
+        assert env["PATH"] == "/usr/local/bin:/usr/bin:/bin"
+        assert env["PROTO"] == "TCP"
+        assert env["TCPREMOTEIP"] == env["REMOTE_ADDR"] == "127.0.0.1"
+        assert env["TCPREMOTEPORT"] == env["REMOTE_PORT"] == str(myport)
+        assert env["TCPLOCALIP"] == "127.0.0.1" and env["TCPLOCALPORT"] == "7001"
+        ids = dict(kv.split("=") for kv in rep["ids"].split())
+        assert ids["sid"] == ids["pid"], rep["ids"]      # a fresh session
+        assert rep["cwd"] == "/", rep["cwd"]
+
+
+def test_child_confined_as_nobody():
+    check_child("nobody", 65534)
+
+
+def test_child_confined_as_root():
+    # uid 0 is not privilege: empty capability sets all the same.
+    check_child("root", 0)
+
+
+def test_live_child_status_from_proc():
+    # Read /proc/PID/status of the running child from outside.
+    h = Hinetd()
+    probe = probe_copy(h)
+    h.write("inetd.conf", "7002 stream tcp nowait nobody /usr/bin/sleep sleep 30\n")
+    with h:
+        s = socket.create_connection(("127.0.0.1", 7002))
+        h.wait_log(r"action=spawn pid=(\d+)")
+        import re
+        pid = int(re.search(r"service=7002 .*action=spawn pid=(\d+)", h.log()).group(1))
+        st = proc_status(pid)
+        assert st["Uid"].split() == ["65534"] * 4
+        for cap in ("CapPrm", "CapEff", "CapBnd", "CapAmb", "CapInh"):
+            assert st[cap] == ZERO_CAPS, (cap, st[cap])
+        assert st["NoNewPrivs"] == "1" and st["Seccomp"] == "2"
+        fds = sorted(int(x) for x in os.listdir("/proc/%d/fd" % pid))
+        assert fds == [0, 1, 2], fds
+        s.close()
+        os.kill(pid, signal.SIGTERM)
+        h.wait_log(r"service=7002 .*action=exit pid=%d signal=SIGTERM" % pid)
+        del probe
+
+
+def test_listener_is_confined():
+    with Hinetd("7003 stream tcp nowait nobody /bin/true true\n") as h:
+        pid = h.listener_pid()
+        assert pid, "no listener child"
+        st = proc_status(pid)
+        assert st["Uid"].split() == ["65534"] * 4, st["Uid"]
+        for cap in ("CapPrm", "CapEff", "CapBnd", "CapAmb", "CapInh"):
+            assert st[cap] == ZERO_CAPS, (cap, st[cap])
+        assert st["NoNewPrivs"] == "1"
+        assert st["Seccomp"] == "2"
+        # privd's deny-list plus the listener's own allow-list.
+        assert int(st["Seccomp_filters"]) >= 2, st["Seccomp_filters"]
+        # It holds no file open: only sockets, its memfd is closed.
+        for fd in os.listdir("/proc/%d/fd" % pid):
+            target = os.readlink("/proc/%d/fd/%s" % (pid, fd))
+            assert (target.startswith("socket:") or target.startswith("anon_inode:")
+                    or target == "/dev/null" or target.startswith("pipe:")), target
+
+
+def test_no_zombies_after_many_connections():
+    with Hinetd("7004 stream tcp nowait nobody /bin/echo echo hi\n") as h:
+        for _ in range(150):
+            assert talk(7004) == b"hi\n"
+        h.wait_log(r"action=exit", count=150, timeout=20)
+        time.sleep(0.3)
+        lst = h.listener_pid()
+        for pid in children_of(h.proc.pid):
+            if pid == lst:
+                continue
+            with open("/proc/%d/stat" % pid) as f:
+                assert f.read().rsplit(")", 1)[1].split()[0] != "Z", "zombie %d" % pid
+
+
+def test_sigterm_pidfile_and_second_instance():
+    h = Hinetd("7005 stream tcp nowait nobody /bin/true true\n").start()
+    with open(h.pidfile) as f:
+        assert int(f.read()) == h.proc.pid
+    # A second instance on the same pid file refuses to start.
+    other = Hinetd("7006 stream tcp nowait nobody /bin/true true\n")
+    other.pidfile = h.pidfile
+    other.start(wait_ready=False)
+    rc = other.proc.wait(10)
+    assert rc == 1, rc
+    assert "already running" in other.log(), other.log()
+    lst = h.listener_pid()
+    assert h.stop() == 0
+    assert not os.path.exists(h.pidfile)
+    assert not os.path.exists("/proc/%d" % lst) or open("/proc/%d/stat" % lst).read().split()[2] == "Z"
+
+
+def test_sigint_stops_cleanly():
+    h = Hinetd("7007 stream tcp nowait nobody /bin/true true\n").start()
+    assert h.stop(signal.SIGINT) == 0
+    assert not os.path.exists(h.pidfile)
+
+
+def test_closed_port_refuses():
+    with Hinetd("7008 stream tcp nowait nobody /bin/true true\n"):
+        try:
+            talk(7009)
+        except ConnectionRefusedError:
+            return
+        raise AssertionError("unconfigured port accepted a connection")
+
+
+def test_exec_failure_reported_and_service_continues():
+    with Hinetd("7010 stream tcp nowait nobody /nonexistent/program prog\n"
+                "7011 stream tcp nowait nobody /bin/echo echo ok\n") as h:
+        talk(7010)
+        h.wait_log(r"service=7010 proto=tcp peer=127\.0\.0\.1:\d+ action=error .*errno=ENOENT")
+        talk(7010)
+        h.wait_log(r"service=7010 .*errno=ENOENT", count=2)
+        assert talk(7011) == b"ok\n"
+
+
+def test_ipv6_and_dual_stack():
+    with Hinetd("[::1]:7012 stream tcp6 nowait nobody /bin/echo echo six\n"
+                "7013 stream tcp46 nowait nobody /bin/echo echo both\n") as h:
+        assert talk(7012, host="::1", family=socket.AF_INET6) == b"six\n"
+        assert talk(7013, host="::1", family=socket.AF_INET6) == b"both\n"
+        assert talk(7013) == b"both\n"
+        h.wait_log(r"service=7012 proto=tcp6 peer=\[::1\]:\d+ action=spawn")
+        h.wait_log(r"service=7013 proto=tcp46 peer=127\.0\.0\.1:\d+ action=spawn")
+
+
+def test_bad_configuration_exit_1():
+    h = Hinetd("7014 stream tcp nowait nobody relative/path prog\n")
+    h.start(wait_ready=False)
+    assert h.proc.wait(10) == 1
+    assert "inetd.conf:1:" in h.log(), h.log()
+
+
+def test_address_in_use_exit_1():
+    s = socket.socket()
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind(("127.0.0.1", 7015))
+    s.listen()
+    h = Hinetd("127.0.0.1:7015 stream tcp nowait nobody /bin/true true\n")
+    h.start(wait_ready=False)
+    assert h.proc.wait(10) == 1
+    assert "cannot bind 127.0.0.1 port 7015" in h.log(), h.log()
+    s.close()
+
+
+def test_usage_exit_2():
+    r = subprocess.run([os.path.join(BIN, "hinetd"), "-Z"], capture_output=True)
+    assert r.returncode == 2
+
+
+def test_listener_program_must_be_root_owned_and_not_writable():
+    h = Hinetd("7016 stream tcp nowait nobody /bin/true true\n")
+    bad = os.path.join(h.dir, "hinetd-listener")
+    shutil.copy(os.path.join(BIN, "hinetd-listener"), bad)
+    os.chmod(bad, 0o775)
+    h.listener = bad
+    h.start(wait_ready=False)
+    assert h.proc.wait(10) == 1
+    assert "refused" in h.log(), h.log()
+
+
+def test_listener_killed_is_restarted():
+    with Hinetd("7017 stream tcp nowait nobody /bin/echo echo back\n") as h:
+        first = h.listener_pid()
+        os.kill(first, signal.SIGKILL)
+        h.wait_log(r"listener killed by SIGKILL")
+        h.wait_log(r"ready: ", count=2, timeout=10)
+        assert h.listener_pid() != first
+        assert talk(7017) == b"back\n"
+
+
+def test_hostile_listener_is_contained():
+    h = Hinetd()
+    probe = probe_copy(h)
+    h.write("inetd.conf", "7018 stream tcp nowait nobody %s probe\n" % probe)
+    h.listener = os.path.join(TESTBIN, "evil_listener")
+    h.start(wait_ready=False)
+    h.wait_log(r"evil: waiting-for-client", timeout=10)
+    data = talk(7018)
+    rep = parse_probe(data)
+    # The one valid request ran, under policy, with the name it carried.
+    assert_confined(rep, 65534)
+    assert rep["env"].get("TCPREMOTEHOST") == "client.example", rep["env"]
+    h.wait_log(r"bad messages .*restarting it", timeout=10)
+    log = h.log()
+    for why in ("bad version", "wrong size", "type not allowed from the listener",
+                "wrong number of descriptors", "socket is listening, not connected",
+                "descriptor is not a socket", "socket family differs",
+                "no such service", "stale configuration generation",
+                "unterminated string", "a wait service takes no descriptor",
+                "not a wait service", "invalid host name"):
+        assert why in log, "privd did not reject: %s\n%s" % (why, log)
+    h.wait_log(r"restarting the listener", timeout=10)
+    assert h.proc.poll() is None, "privd died"
+    h.stop()
+
+
+def test_reload_keeps_sockets_and_swaps_services():
+    h = Hinetd("7019 stream tcp nowait nobody /bin/echo echo one\n"
+               "7020 stream tcp nowait nobody /bin/echo echo gone\n")
+    with h:
+        assert talk(7019) == b"one\n"
+        h.write("inetd.conf", "7019 stream tcp nowait nobody /bin/echo echo two\n"
+                "7021 stream tcp nowait nobody /bin/echo echo new\n")
+        h.proc.send_signal(signal.SIGHUP)
+        h.wait_log(r"reloaded: 2 services")
+        h.wait_log(r"ready: ", count=2)
+        assert talk(7019) == b"two\n"
+        assert talk(7021) == b"new\n"
+        try:
+            talk(7020)
+            raise AssertionError("removed service still answers")
+        except ConnectionRefusedError:
+            pass
+        # A broken configuration is refused whole; the old one keeps running.
+        h.write("inetd.conf", "7019 stream tcp nowait nobody relative prog\n")
+        h.proc.send_signal(signal.SIGHUP)
+        h.wait_log(r"reload refused")
+        assert talk(7019) == b"two\n"
+        assert talk(7021) == b"new\n"
+
+
+if __name__ == "__main__":
+    Runner().run(globals())
