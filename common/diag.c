@@ -26,7 +26,7 @@ diag_free(struct diag *d)
 	diag_init(d);
 }
 
-static void
+static void __attribute__((format(printf, 5, 0)))
 diag_add(struct diag *d, int err, const char *file, int line, const char *fmt,
     va_list ap)
 {

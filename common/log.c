@@ -29,7 +29,7 @@ log_to_stderr(void)
 	return log_stderr;
 }
 
-static void
+static void __attribute__((format(printf, 2, 0)))
 vlog(int pri, const char *fmt, va_list ap, int with_errno)
 {
 	char msg[1024];

@@ -110,7 +110,22 @@ static const int listener_syscalls[] = {
 	SCMP_SYS(restart_syscall), SCMP_SYS(getrandom), SCMP_SYS(fstat),
 	SCMP_SYS(newfstatat), SCMP_SYS(lseek), SCMP_SYS(poll), SCMP_SYS(ppoll),
 	SCMP_SYS(clock_nanosleep), SCMP_SYS(nanosleep),
+	/* limits.c: its deadline timer (pauses, built-in idle timeouts) is
+	 * created on first use, after this filter is in place. */
+	SCMP_SYS(timerfd_create),
 };
+
+/* Allow call nr when its argument arg equals value. */
+static void
+allow_if_arg(scmp_filter_ctx ctx, int nr, unsigned arg, uint64_t value)
+{
+	struct scmp_arg_cmp cmp = {
+		.arg = arg, .op = SCMP_CMP_EQ, .datum_a = value, .datum_b = 0,
+	};
+
+	if (seccomp_rule_add_array(ctx, SCMP_ACT_ALLOW, nr, 1, &cmp) != 0)
+		fatalx("seccomp_rule_add %d", nr);
+}
 
 static void
 seccomp_enter(void)
@@ -130,17 +145,11 @@ seccomp_enter(void)
 		if (seccomp_rule_add(ctx, SCMP_ACT_ALLOW, listener_syscalls[i], 0) != 0)
 			fatalx("seccomp_rule_add %d", listener_syscalls[i]);
 	/* Sockets: only the families the listener uses (DNS, ident, syslog). */
-	if (seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(socket), 1,
-	    SCMP_A0(SCMP_CMP_EQ, AF_INET)) != 0 ||
-	    seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(socket), 1,
-	    SCMP_A0(SCMP_CMP_EQ, AF_INET6)) != 0 ||
-	    seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(socket), 1,
-	    SCMP_A0(SCMP_CMP_EQ, AF_UNIX)) != 0)
-		fatalx("seccomp_rule_add socket");
-	/* FIONREAD only. */
-	if (seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(ioctl), 1,
-	    SCMP_A1(SCMP_CMP_EQ, FIONREAD)) != 0)
-		fatalx("seccomp_rule_add ioctl");
+	static const int families[] = { AF_INET, AF_INET6, AF_UNIX };
+	for (size_t i = 0; i < sizeof(families) / sizeof(families[0]); i++)
+		allow_if_arg(ctx, SCMP_SYS(socket), 0, (uint64_t)families[i]);
+	/* ioctl: FIONREAD only. */
+	allow_if_arg(ctx, SCMP_SYS(ioctl), 1, FIONREAD);
 	if (seccomp_load(ctx) != 0)
 		fatalx("seccomp_load");
 	seccomp_release(ctx);

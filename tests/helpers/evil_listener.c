@@ -137,6 +137,10 @@ main(int argc, char *argv[])
 	memset(m.host, 'a', sizeof(m.host));
 	send_raw(&m, sizeof(m), &sp[0], 1);
 
+	say("descriptor-for-wait-service");
+	m = spawn_msg(IPC_SPAWN_CONN, 1);       /* service 1 is a wait service */
+	send_raw(&m, sizeof(m), &sp[0], 1);
+
 	say("wait-for-nowait-service");
 	m = spawn_msg(IPC_SPAWN_WAIT, 0);
 	send_raw(&m, sizeof(m), NULL, 0);
