@@ -88,11 +88,15 @@ spawn_init(void)
 	sigemptyset(&spawn_empty_mask);
 }
 
-/* Raw system calls: this task only, no libc state. */
+/*
+ * Raw system calls: this task only, no libc state.  Always five arguments,
+ * unused ones zero: prctl() refuses PR_SET_NO_NEW_PRIVS and PR_CAP_AMBIENT
+ * unless the unused arguments are 0.
+ */
 static long
 sys(long nr, long a, long b, long c, long d)
 {
-	return syscall(nr, a, b, c, d);
+	return syscall(nr, a, b, c, d, 0L);
 }
 
 static void __attribute__((noreturn))
