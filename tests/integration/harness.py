@@ -32,6 +32,15 @@ def setup_namespace():
     subprocess.run(["ip", "link", "set", "lo", "up"], check=True)
 
 
+def _die_with_parent():
+    """In the child before exec: SIGTERM when the test process dies."""
+    import ctypes
+    ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)   # PR_SET_PDEATHSIG
+
+
+STARTED = []     # every daemon a test started, stopped by the runner after it
+
+
 class Hinetd:
     def __init__(self, inetd_conf="", policy=None, allow=None, deny=None,
                  user="nobody", extra=None, listener=None):
@@ -73,7 +82,9 @@ class Hinetd:
         self.logf = open(self.logpath, "w")
         self.proc = subprocess.Popen(self.args(), stdout=self.logf,
                                      stderr=subprocess.STDOUT,
-                                     stdin=subprocess.DEVNULL)
+                                     stdin=subprocess.DEVNULL,
+                                     preexec_fn=_die_with_parent)
+        STARTED.append(self)
         if wait_ready:
             self.wait_log(r"ready: ", timeout=10)
         return self
@@ -121,6 +132,20 @@ class Hinetd:
         self.stop()
         if exc[0] is not None:
             sys.stderr.write("---- hinetd log ----\n" + self.log())
+
+
+def stop_all():
+    """Stop, by pid, every daemon this test started and is still running."""
+    while STARTED:
+        h = STARTED.pop()
+        if h.proc is None or h.proc.poll() is not None:
+            continue
+        h.proc.terminate()
+        try:
+            h.proc.wait(5)
+        except subprocess.TimeoutExpired:
+            h.proc.kill()
+            h.proc.wait()
 
 
 def children_of(pid):
@@ -208,6 +233,10 @@ class Runner:
                 self.failed += 1
                 import traceback
                 traceback.print_exc()
+                for h in STARTED:
+                    sys.stdout.write("---- log of %s ----\n%s" % (h.dir, h.log()))
                 print("FAIL %s: %s" % (n, e), flush=True)
+            finally:
+                stop_all()
         print("%d passed, %d failed" % (self.passed, self.failed))
         sys.exit(1 if self.failed else 0)
