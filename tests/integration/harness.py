@@ -182,6 +182,7 @@ def talk(port, data=b"", host="127.0.0.1", timeout=5.0, family=socket.AF_INET,
     s.connect((host, port))
     if data:
         s.sendall(data)
+        s.shutdown(socket.SHUT_WR)
     out = b""
     while True:
         chunk = s.recv(65536)
@@ -194,7 +195,7 @@ def talk(port, data=b"", host="127.0.0.1", timeout=5.0, family=socket.AF_INET,
 
 def parse_probe(text):
     """The probe helper's report as a dict of lists."""
-    rep = {"status": {}, "fd": {}, "env": {}}
+    rep = {"status": {}, "fd": {}, "env": {}, "limit": []}
     for line in text.decode(errors="replace").splitlines():
         kind, _, rest = line.partition(" ")
         if kind == "status":
@@ -206,6 +207,8 @@ def parse_probe(text):
         elif kind == "env":
             k, _, v = rest.partition("=")
             rep["env"][k] = v
+        elif kind == "limit":
+            rep["limit"].append(rest)
         else:
             rep[kind] = rest
     return rep

@@ -1,0 +1,174 @@
+"""test_sandbox.py: the per-service sandbox policy (issue: policy files),
+read from the running children, never from the parser: capabilities kept
+as ambient, bounding set, umask, supplementary groups, rlimits, nice,
+chroot, seccomp errno/kill actions and the strict profile, env/passenv,
+and the audit views (-t, -T, -T -j) on the same files.
+"""
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+
+from harness import Hinetd, Runner, TESTBIN, BIN, talk, parse_probe
+
+PROBE = os.path.join(TESTBIN, "probe")
+PROBE_STATIC = os.path.join(TESTBIN, "probe_static")
+HINETD = os.path.join(BIN, "hinetd")
+CAP_NET_BIND_SERVICE = 1 << 10
+
+
+def with_probe(policy_body, port, user="nobody", extra_policy=""):
+    h = Hinetd()
+    probe = os.path.join(h.dir, "probe")
+    shutil.copy(PROBE, probe)
+    os.chmod(probe, 0o755)
+    h.write(os.path.join("hinetd.d", "probe"),
+            "service probe\n{\n\tsocket_type = stream\n\tprotocol = tcp\n"
+            "\twait = no\n\tuser = %s\n\tserver = %s\n\tport = %d\n"
+            "\ttype = UNLISTED\n%s}\n%s" % (user, probe, port, policy_body, extra_policy))
+    return h
+
+
+def probe_report(policy_body, port, user="nobody"):
+    with with_probe(policy_body, port, user) as h:
+        return parse_probe(talk(port)), h.log()
+
+
+def test_capabilities_kept_as_ambient_and_nothing_else():
+    rep, _ = probe_report("\tcapabilities = CAP_NET_BIND_SERVICE\n", 7101)
+    st = rep["status"]
+    for cap in ("CapAmb", "CapEff", "CapPrm", "CapBnd", "CapInh"):
+        assert int(st[cap], 16) == CAP_NET_BIND_SERVICE, (cap, st[cap])
+    assert st["Uid"].split() == ["65534"] * 4
+
+
+def test_root_service_gets_no_capabilities_and_locked_securebits():
+    rep, _ = probe_report("", 7102, user="root")
+    st = rep["status"]
+    assert st["Uid"].split() == ["0"] * 4
+    for cap in ("CapAmb", "CapEff", "CapPrm", "CapBnd", "CapInh"):
+        assert int(st[cap], 16) == 0, (cap, st[cap])
+
+
+def test_umask_nice_rlimits():
+    rep, _ = probe_report("\tumask = 027\n\tnice = 7\n\trlimit_files = 64\n"
+                          "\trlimit_cpu = 30\n", 7103)
+    assert rep["status"]["Umask"] == "0027", rep["status"]
+    assert rep["nice"] == "7", rep["nice"]
+    raw = "\n".join(rep["limit"])
+    assert re.search(r"Max open files\s+64\s+64", raw), raw
+    assert re.search(r"Max cpu time\s+30\s+30", raw), raw
+
+
+def test_groups_no_gives_no_supplementary_groups():
+    rep, _ = probe_report("\tgroups = no\n", 7104, user="root")
+    assert rep["status"]["Groups"] == "", rep["status"]["Groups"]
+
+
+def test_seccomp_deny_errno_gives_eperm():
+    rep, _ = probe_report("\tseccomp_deny = getppid\n", 7105)
+    assert rep["getppid"] == "-1 EPERM", rep["getppid"]
+    assert rep["status"]["Seccomp"] == "2"
+
+
+def test_seccomp_kill_is_logged_as_sigsys():
+    with with_probe("\tseccomp_deny = getppid\n\tseccomp_action = kill\n", 7106) as h:
+        out = talk(7106).decode()
+        assert "getppid" not in out, out       # killed at the call
+        h.wait_log(r"service=probe proto=tcp peer=127\.0\.0\.1:\d+ action=exit "
+                   r"pid=\d+ signal=SIGSYS")
+
+
+def test_strict_profile_runs_fortune_and_cat():
+    h = Hinetd("")
+    h.write(os.path.join("hinetd.d", "svc"),
+            "defaults\n{\n\tseccomp = strict\n\tseccomp_action = kill\n}\n"
+            "service fortune\n{\n\tsocket_type = stream\n\twait = no\n"
+            "\tuser = nobody\n\tserver = /usr/games/fortune\n\tport = 7107\n"
+            "\ttype = UNLISTED\n}\n"
+            "service cat\n{\n\tsocket_type = stream\n\twait = no\n"
+            "\tuser = nobody\n\tserver = /bin/cat\n\tport = 7108\n"
+            "\ttype = UNLISTED\n}\n")
+    with h:
+        assert len(talk(7107).strip()) > 0
+        assert talk(7108, b"hello strict\n") == b"hello strict\n"
+        h.wait_log(r"service=cat .*action=exit pid=\d+ status=0")
+        h.wait_log(r"service=fortune .*action=exit pid=\d+ status=0")
+        assert "SIGSYS" not in h.log(), h.log()
+
+
+def test_chroot():
+    h = Hinetd("")
+    root = os.path.join(h.dir, "jail")
+    os.mkdir(root)
+    shutil.copy(PROBE_STATIC, os.path.join(root, "probe"))
+    os.chmod(os.path.join(root, "probe"), 0o755)
+    h.write(os.path.join("hinetd.d", "jailed"),
+            "service jailed\n{\n\tsocket_type = stream\n\twait = no\n"
+            "\tuser = nobody\n\tserver = /probe\n\tport = 7109\n"
+            "\ttype = UNLISTED\n\tchroot = %s\n\tenv = PROBE_LINGER=1\n}\n" % root)
+    with h:
+        s = socket.create_connection(("127.0.0.1", 7109))
+        data = b""
+        while not data.endswith(b"end\n"):
+            chunk = s.recv(65536)
+            assert chunk, data
+            data += chunk
+        rep = parse_probe(data)
+        assert rep["cwd"] == "/", rep["cwd"]
+        pid = int(rep["ids"].split()[0].split("=")[1])
+        # Seen from outside: the child's root is the jail.
+        assert os.readlink("/proc/%d/root" % pid) == root
+        s.close()
+
+
+def test_env_and_passenv():
+    rep, _ = probe_report("\tenv = GREETING=hello LANG=C\n", 7110)
+    assert rep["env"]["GREETING"] == "hello" and rep["env"]["LANG"] == "C"
+    assert rep["env"]["TCPLOCALPORT"] == "7110"
+
+
+def test_overlay_on_inetd_conf_service():
+    h = Hinetd()
+    probe = os.path.join(h.dir, "probe")
+    shutil.copy(PROBE, probe)
+    os.chmod(probe, 0o755)
+    h.write("inetd.conf", "7111 stream tcp nowait nobody %s probe\n" % probe)
+    h.write(os.path.join("hinetd.d", "overlay"),
+            "service 7111\n{\n\tumask = 077\n\tseccomp_deny = getppid\n}\n")
+    with h:
+        rep = parse_probe(talk(7111))
+        assert rep["status"]["Umask"] == "0077", rep["status"]
+        assert rep["getppid"] == "-1 EPERM"
+
+
+def run_hinetd(h, *args):
+    return subprocess.run([HINETD] + list(args) + ["-f", h.conf, "-s", h.policy_dir,
+                                                   "-A", h.allow, "-D", h.deny],
+                          capture_output=True, text=True)
+
+
+def test_check_and_explain_views():
+    h = Hinetd("7112 stream tcp nowait root /bin/cat cat\n")
+    h.write(os.path.join("hinetd.d", "o"),
+            "service 7112\n{\n\tcapabilities = CAP_NET_BIND_SERVICE\n}\n")
+    r = run_hinetd(h, "-t")
+    assert r.returncode == 0, r.stderr
+    assert "root" in r.stderr and "capabilit" in r.stderr, r.stderr
+    r = run_hinetd(h, "-T")
+    assert r.returncode == 0 and "7112" in r.stdout, r.stdout
+    assert "inetd.conf:1" in r.stdout, r.stdout
+    r = run_hinetd(h, "-T", "-j")
+    assert r.returncode == 0, r.stderr
+    doc = json.loads(r.stdout)
+    assert "7112" in json.dumps(doc)
+    h.write(os.path.join("hinetd.d", "bad"), "service x\n{\n\tredirect = 1.2.3.4 5\n}\n")
+    r = run_hinetd(h, "-t")
+    assert r.returncode == 1, r.stderr
+    assert re.search(r"hinetd\.d/bad:3: .*redirect", r.stderr), r.stderr
+
+
+if __name__ == "__main__":
+    Runner().run(globals())
