@@ -43,6 +43,9 @@ enum ipc_fail_reason {
 	IPC_FAIL_FORK,          /* clone failed: err */
 	IPC_FAIL_EXEC,          /* a confinement step or execve failed: err */
 	IPC_FAIL_REJECTED,      /* the request failed validation */
+	IPC_FAIL_GONE,          /* the client reset before the spawn */
+	IPC_FAIL_BUSY,          /* wait service: a child (started for an earlier
+	                           listener) still runs; IPC_EXITED follows */
 };
 
 struct ipc_hdr {

@@ -1,9 +1,12 @@
 /*
- * conn.c: a listening socket became readable: accept (nowait) or hand the
- * socket's turn to privd (wait), log, and account for children from
- * privd's reports.
+ * conn.c: a listening socket became readable: accept (nowait stream),
+ * apply limits and access, then serve a built-in (builtin_*.c) or hand the
+ * connection to privd; or wake a wait service (wait_svc.c).  Log, and
+ * account for children from privd's reports.
  */
 #include "listener/listener.h"
+#include "listener/builtin.h"
+#include "listener/limits.h"
 #include "common/log.h"
 #include "common/util.h"
 
@@ -34,16 +37,89 @@ conn_log(const struct lservice *ls, const struct sockaddr *peer,
 	    ls->svc->proto_name, peerbuf, rest);
 }
 
-static void
-admit(struct lservice *ls, int fd, const struct sockaddr *peer, socklen_t peerlen)
+/*
+ * HOOK for the access engine (policy/hosts_access.h, SPEC section 5):
+ * hosts.allow, hosts.deny, then only_from/no_access.  Until it is wired
+ * in, every client is admitted.  On deny, write the deciding rule
+ * ("FILE:LINE") into rule and return 0.
+ */
+int
+access_check_peer(struct lservice *ls, const struct sockaddr *peer,
+    socklen_t peerlen, char *rule, size_t rulelen)
 {
+	(void)ls;
+	(void)peer;
+	(void)peerlen;
+	if (rulelen > 0)
+		str_copy(rule, "-", rulelen);
+	return 1;
+}
+
+void
+conn_deny(const struct lservice *ls, const struct sockaddr *peer,
+    socklen_t peerlen, const char *rule)
+{
+	char esc[256];
+
+	log_escape(esc, sizeof(esc), rule, strlen(rule));
+	conn_log(ls, peer, peerlen, "action=deny rule=%s", esc);
+}
+
+/* Hand an admitted connection to privd, which runs the service on it. */
+static void
+admit(struct lservice *ls, int fd, const struct sockaddr *peer,
+    socklen_t peerlen, struct src_count *src)
+{
+	struct sockaddr_storage ss;
+	socklen_t sslen = sizeof(ss);
+
+	/*
+	 * A client that reset before we got here (accept still returns it):
+	 * nothing to run, and privd would take the unconnected socket for a
+	 * bad request.
+	 */
+	if (getpeername(fd, (struct sockaddr *)&ss, &sslen) == -1) {
+		conn_log(ls, peer, peerlen, "action=error reason=client-gone");
+		close(fd);
+		limits_source_put(src);
+		return;
+	}
 	conn_log(ls, peer, peerlen, "action=allow");
 	if (link_send_spawn(ls, fd, NULL, NULL) == -1) {
 		conn_log(ls, peer, peerlen, "action=limit limit=children reason=queue");
 		close(fd);
+		limits_source_put(src);
 		return;
 	}
+	/* link_send_spawn used the next token: its reports release src. */
+	limits_token_track(L.next_token, src);
 	ls->live++;
+}
+
+/* One accepted connection: limits, access, then serve or hand over. */
+static void
+conn_new(struct lservice *ls, int fd, const struct sockaddr *peer,
+    socklen_t peerlen)
+{
+	struct src_count *src;
+	char rule[256];
+
+	if (limits_arrival(ls, peer, peerlen, 1, &src) == -1) {
+		close(fd);
+		return;
+	}
+	if (!access_check_peer(ls, peer, peerlen, rule, sizeof(rule))) {
+		conn_deny(ls, peer, peerlen, rule);
+		close(fd);
+		limits_source_put(src);
+		return;
+	}
+	if (ls->svc->builtin != BUILTIN_NONE) {
+		conn_log(ls, peer, peerlen, "action=allow");
+		builtin_stream_start(ls, fd, peer, peerlen, src);
+		return;
+	}
+	admit(ls, fd, peer, peerlen, src);
 }
 
 static void
@@ -51,11 +127,13 @@ accept_some(struct lservice *ls)
 {
 	struct sockaddr_storage peer;
 	socklen_t peerlen;
-	int fd;
+	int fd, flags;
 
-	for (int i = 0; i < ACCEPT_BATCH && !L.paused; i++) {
+	/* Built-ins are served here, non-blocking; services get a blocking socket. */
+	flags = SOCK_CLOEXEC | (ls->svc->builtin != BUILTIN_NONE ? SOCK_NONBLOCK : 0);
+	for (int i = 0; i < ACCEPT_BATCH && !L.paused && !ls->held; i++) {
 		peerlen = sizeof(peer);
-		fd = accept4(ls->fd, (struct sockaddr *)&peer, &peerlen, SOCK_CLOEXEC);
+		fd = accept4(ls->fd, (struct sockaddr *)&peer, &peerlen, flags);
 		if (fd == -1) {
 			switch (errno) {
 			case EAGAIN:
@@ -72,35 +150,29 @@ accept_some(struct lservice *ls)
 				continue;
 			}
 		}
-		if (ls->svc->builtin != BUILTIN_NONE) {
-			/* Built-ins are served by the listener (builtin.c). */
-			conn_log(ls, (struct sockaddr *)&peer, peerlen,
-			    "action=error reason=builtin-unavailable");
-			close(fd);
-			continue;
-		}
-		admit(ls, fd, (struct sockaddr *)&peer, peerlen);
+		conn_new(ls, fd, (struct sockaddr *)&peer, peerlen);
 	}
-}
-
-/* A wait service: privd gives the child the socket itself. */
-static void
-wake_wait(struct lservice *ls)
-{
-	if (link_send_spawn(ls, -1, NULL, NULL) == -1)
-		return;
-	ls->wait_running = 1;
-	ls->live++;
-	service_rearm(ls);
 }
 
 void
 conn_readable(struct lservice *ls)
 {
-	if (ls->svc->wait && ls->svc->builtin == BUILTIN_NONE)
-		wake_wait(ls);
+	if (ls->svc->builtin != BUILTIN_NONE) {
+		if (ls->svc->socktype == SOCK_DGRAM)
+			builtin_dgram_readable(ls);
+		else
+			accept_some(ls);
+	} else if (ls->svc->wait)
+		wait_wake(ls);
 	else if (ls->svc->socktype != SOCK_DGRAM)
 		accept_some(ls);
+	else {
+		/* The configuration check refuses this; never spin on it. */
+		log_warnx("service=%s proto=%s action=error reason=dgram-nowait: "
+		    "not served", ls->svc->name, ls->svc->proto_name);
+		ls->held = HOLD_UNSERVED;
+		service_rearm(ls);
+	}
 }
 
 void
@@ -111,13 +183,31 @@ conn_report(const struct ipc_report *r, unsigned type)
 	socklen_t peerlen = r->peerlen <= sizeof(r->peer) ? r->peerlen : 0;
 	char sig[16];
 
+	if (ls->svc->builtin != BUILTIN_NONE)
+		return;                 /* never spawned: nothing to account */
+	if (peerlen == 0 && ls->svc->wait && ls->wait_peerlen > 0) {
+		/* privd has no peer for a wait service: the one that woke it. */
+		peer = (const struct sockaddr *)&ls->wait_peer;
+		peerlen = ls->wait_peerlen;
+	}
 	switch (type) {
 	case IPC_SPAWNED:
 		conn_log(ls, peer, peerlen, "action=spawn pid=%ld", (long)r->pid);
 		return;
 	case IPC_SPAWN_FAILED:
+		if (r->reason == IPC_FAIL_BUSY && ls->svc->wait) {
+			/* Its child outlived our predecessor: wait for its exit. */
+			conn_log(ls, peer, peerlen, "action=error reason=busy pid=%ld",
+			    (long)r->pid);
+			limits_token_done(r->token);
+			if (ls->live > 0)
+				ls->live--;
+			return;
+		}
 		if (r->reason == IPC_FAIL_CHILDREN)
 			conn_log(ls, peer, peerlen, "action=limit limit=children");
+		else if (r->reason == IPC_FAIL_GONE)
+			conn_log(ls, peer, peerlen, "action=error reason=client-gone");
 		else
 			conn_log(ls, peer, peerlen, "action=error reason=%s errno=%s",
 			    r->reason == IPC_FAIL_FORK ? "fork" :
@@ -125,6 +215,8 @@ conn_report(const struct ipc_report *r, unsigned type)
 			    strerrorname_np(r->err) ? strerrorname_np(r->err) : "0");
 		break;
 	case IPC_EXITED:
+		if (r->token == 0 && ls->svc->wait)
+			ls->live++;     /* a child started for an earlier listener */
 		if (WIFSIGNALED(r->status))
 			conn_log(ls, peer, peerlen, "action=exit pid=%ld signal=%s%s",
 			    (long)r->pid, signal_name(WTERMSIG(r->status), sig,
@@ -137,6 +229,8 @@ conn_report(const struct ipc_report *r, unsigned type)
 	default:
 		return;
 	}
+	/* However the request ended (exit, signal, exec failure, refusal). */
+	limits_token_done(r->token);
 	if (ls->live > 0)
 		ls->live--;
 	if (ls->svc->wait && ls->wait_running) {

@@ -37,7 +37,23 @@ struct lservice {
 	int              registered;    /* in epoll */
 	int              watching;      /* EPOLLIN armed */
 	int              wait_running;  /* wait service: child (or request) live */
-	unsigned         live;          /* children running (from privd reports) */
+	unsigned         live;          /* children running (from privd reports),
+	                                   or a built-in's open connections */
+
+	/* limits.c: pauses and rate windows (monotonic milliseconds). */
+	int              held;          /* enum limit_hold: not watched until */
+	int64_t          held_until;
+	int64_t          cps_start;     /* current one-second window */
+	unsigned         cps_count;
+	int64_t          loop_start;    /* looping guard's window */
+	unsigned         loop_count;
+	unsigned         loop_trips;    /* consecutive trips (back-off) */
+	unsigned         loop_pause;    /* last pause, seconds */
+	int64_t          loop_tripped;  /* when it last tripped */
+
+	/* wait_svc.c: the client that woke a wait service (dgram), for logs. */
+	socklen_t        wait_peerlen;
+	struct sockaddr_storage wait_peer;
 };
 
 struct listener {
@@ -66,9 +82,21 @@ void accept_pause(int ms, const char *why);
 
 /* conn.c */
 void conn_readable(struct lservice *ls);
+/*
+ * The access decision (SPEC section 5) for a client of ls: 1 admits, 0
+ * denies with the deciding rule ("FILE:LINE") in rule.  HOOK: admits every
+ * client until the access engine (policy/hosts_access.h) is wired in.
+ */
+int  access_check_peer(struct lservice *ls, const struct sockaddr *peer,
+         socklen_t peerlen, char *rule, size_t rulelen);
+void conn_deny(const struct lservice *ls, const struct sockaddr *peer,
+         socklen_t peerlen, const char *rule);
 void conn_report(const struct ipc_report *r, unsigned type);
 void conn_log(const struct lservice *ls, const struct sockaddr *peer,
          socklen_t peerlen, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+/* wait_svc.c */
+void wait_wake(struct lservice *ls);
 
 /* privd_link.c */
 int  link_send_spawn(struct lservice *ls, int fd, const char *host,

@@ -48,7 +48,7 @@ service_rearm(struct lservice *ls)
 
 	if (ls->fd < 0)
 		return;
-	want = !L.paused && !ls->wait_running && !L.stopping;
+	want = !L.paused && !ls->wait_running && !ls->held && !L.stopping;
 	if (!ls->registered) {
 		loop_add(ls->fd, want ? EPOLLIN : 0, &ls->ev);
 		ls->registered = 1;

@@ -74,7 +74,13 @@ load_snapshot(int memfd)
 		    type != ls->svc->socktype)
 			fatalx("service %s: inherited descriptor %d is not its socket",
 			    ls->svc->name, ls->fd);
-		fcntl(ls->fd, F_SETFL, O_NONBLOCK);
+		/*
+		 * Non-blocking for what we accept from; a wait service's socket
+		 * is shared with its child, which expects it blocking (we only
+		 * peek at it with MSG_DONTWAIT).
+		 */
+		if (!ls->svc->wait || ls->svc->builtin != BUILTIN_NONE)
+			fcntl(ls->fd, F_SETFL, O_NONBLOCK);
 	}
 	free(fds);
 }

@@ -99,7 +99,7 @@ static const int listener_syscalls[] = {
 	SCMP_SYS(epoll_ctl), SCMP_SYS(accept4), SCMP_SYS(accept),
 	SCMP_SYS(recvfrom), SCMP_SYS(recvmsg), SCMP_SYS(recvmmsg),
 	SCMP_SYS(sendto), SCMP_SYS(sendmsg), SCMP_SYS(sendmmsg),
-	SCMP_SYS(connect), SCMP_SYS(getsockname), SCMP_SYS(getpeername),
+	SCMP_SYS(connect), SCMP_SYS(bind), SCMP_SYS(getsockname), SCMP_SYS(getpeername),
 	SCMP_SYS(setsockopt), SCMP_SYS(getsockopt), SCMP_SYS(shutdown),
 	SCMP_SYS(fcntl), SCMP_SYS(timerfd_settime), SCMP_SYS(timerfd_gettime),
 	SCMP_SYS(clock_gettime), SCMP_SYS(gettimeofday), SCMP_SYS(time),

@@ -79,6 +79,13 @@ config_load(const struct config_paths *paths, struct diag *d)
 
 	inetd_conf_parse_file(cfg, paths->inetd_conf, paths->inetd_conf_default, d);
 	policy_dir_parse(cfg, paths->policy_dir, paths->policy_dir_default, d);
+	for (size_t i = 0; i < cfg->nsvcs; i++) {
+		struct service *svc = cfg->svcs[i];
+		if (svc->builtin != BUILTIN_NONE &&
+		    svc->origin[ATTR_INSTANCES].line == 0 &&
+		    svc->instances == SVC_DEFAULT_INSTANCES)
+			svc->instances = SVC_DEFAULT_BUILTIN_INSTANCES;
+	}
 
 	config_read_file(paths->hosts_allow, CONFIG_ACCESS_FILE_MAX,
 	    &cfg->allow_text, &cfg->allow_len, d);

@@ -95,6 +95,12 @@ struct strlist {
 
 /* Defaults: generous, so a limit is never what users meet first. */
 #define SVC_DEFAULT_INSTANCES   512
+/*
+ * Concurrent stream connections to one built-in when `instances` was not
+ * set: a built-in connection costs a small record and a descriptor, and
+ * SPEC section 12 wants 10,000 idle ones.  Applied at load.
+ */
+#define SVC_DEFAULT_BUILTIN_INSTANCES 16384
 #define SVC_DEFAULT_PER_SOURCE  0       /* 0: no per-source limit */
 #define SVC_DEFAULT_CPS_RATE    0       /* 0: no rate limit */
 #define SVC_DEFAULT_CPS_PAUSE   10

@@ -98,6 +98,33 @@ children_count(void)
 	return (unsigned)tab_used;
 }
 
+/*
+ * A wait service's child ended: free its socket's turn in the running
+ * generation (it may have started under an earlier one: the socket, not
+ * the service id, identifies it) and tell the current listener, whichever
+ * listener asked for the child.  Returns 1 if reported.
+ */
+static int
+wait_child_ended(struct child *c, int status)
+{
+	struct generation *g = privd.cur;
+
+	if (g == NULL)
+		return 0;
+	for (size_t i = 0; i < g->cfg->nsvcs; i++) {
+		if (g->socks[i] != c->wait_sock || g->wait_pid[i] != c->pid)
+			continue;
+		g->wait_pid[i] = 0;
+		if (privd.listener.pid <= 0)
+			return 0;
+		listener_report(IPC_EXITED, (uint32_t)i,
+		    c->epoch == privd.listener.epoch ? c->token : 0, c->pid,
+		    status, 0, IPC_FAIL_NONE, &c->peer, c->peerlen);
+		return 1;
+	}
+	return 0;
+}
+
 static void
 child_ended(struct child *c, int status)
 {
@@ -105,9 +132,8 @@ child_ended(struct child *c, int status)
 
 	if (privd.live_children > 0)
 		privd.live_children--;
-	if (c->wait_svc && g != NULL && c->gen == g->gen &&
-	    c->svc_id < g->cfg->nsvcs && g->wait_pid[c->svc_id] == c->pid)
-		g->wait_pid[c->svc_id] = 0;
+	if (c->wait_svc && wait_child_ended(c, status))
+		return;
 	if (c->epoch == privd.listener.epoch && privd.listener.pid > 0 &&
 	    c->gen == (g ? g->gen : 0)) {
 		listener_report(IPC_EXITED, c->svc_id, c->token, c->pid, status, 0,

@@ -23,6 +23,12 @@
 
 void listener_bad(const char *why);
 
+/*
+ * An accepted socket that passed every other check but whose client reset
+ * meanwhile: a race every busy server sees, not a hostile listener.
+ */
+static const char CLIENT_GONE[] = "client went away";
+
 #define ENV_DYN_MAX  9
 #define ENV_VAL_MAX  (IPC_HOST_MAX + 32)
 
@@ -98,7 +104,7 @@ check_conn_fd(const struct service *svc, int fd, struct sockaddr_storage *local,
 		return "socket's local address differs from the service's";
 	*peerlen = sizeof(*peer);
 	if (getpeername(fd, (struct sockaddr *)peer, peerlen) == -1)
-		return "socket is not connected";
+		return errno == ENOTCONN ? CLIENT_GONE : "socket is not connected";
 	return NULL;
 }
 
@@ -203,14 +209,23 @@ conn_spawn(const struct ipc_spawn *m, int fd, int is_wait)
 	if (m->ident[0] != '\0' && !name_valid_ident(m->ident))
 		return reject(m, fd, "invalid ident answer");
 	if (is_wait) {
-		if (g->wait_pid[m->svc_id] != 0)
-			return reject(m, fd, "wait service already running");
+		if (g->wait_pid[m->svc_id] != 0) {
+			/* Started for an earlier listener: its exit comes here. */
+			listener_report(IPC_SPAWN_FAILED, m->svc_id, m->token,
+			    g->wait_pid[m->svc_id], 0, EBUSY, IPC_FAIL_BUSY, NULL, 0);
+			return;
+		}
 		fd = g->socks[m->svc_id];
 		locallen = sizeof(local);
 		if (getsockname(fd, (struct sockaddr *)&local, &locallen) == -1)
 			locallen = 0;
 	} else if ((why = check_conn_fd(svc, fd, &local, &locallen, &peer,
-	    &peerlen)) != NULL)
+	    &peerlen)) == CLIENT_GONE) {
+		close(fd);
+		listener_report(IPC_SPAWN_FAILED, m->svc_id, m->token, 0, 0,
+		    ENOTCONN, IPC_FAIL_GONE, NULL, 0);
+		return;
+	} else if (why != NULL)
 		return reject(m, fd, why);
 
 	if (privd.live_children >= privd.max_children) {
@@ -242,6 +257,7 @@ conn_spawn(const struct ipc_spawn *m, int fd, int is_wait)
 		c->epoch = privd.listener.epoch;
 		c->gen = g->gen;
 		c->wait_svc = is_wait;
+		c->wait_sock = is_wait ? fd : -1;
 		c->quiet = pid < 0;
 		c->peer = peer;
 		c->peerlen = peerlen;

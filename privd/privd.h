@@ -86,6 +86,7 @@ struct child {
 	pid_t    pid;
 	uint32_t svc_id, token, epoch, gen;
 	int      wait_svc;
+	int      wait_sock;       /* wait service: the listening socket it got */
 	int      quiet;           /* spawn failed after clone: no exit report */
 	socklen_t peerlen;
 	struct sockaddr_storage peer;

@@ -67,7 +67,9 @@ sockets_bind(struct generation *g, struct generation *old, struct diag *d)
 			for (size_t j = 0; j < old->cfg->nsvcs; j++)
 				if (old->socks[j] >= 0 &&
 				    service_same_socket(svc, old->cfg->svcs[j])) {
+					/* The socket, and its running wait child. */
 					g->socks[i] = old->socks[j];
+					g->wait_pid[i] = old->wait_pid[j];
 					break;
 				}
 			if (g->socks[i] >= 0)
