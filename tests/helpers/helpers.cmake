@@ -6,5 +6,7 @@ target_link_libraries(evil_listener PRIVATE hinetd_policy hinetd_common)
 set_target_properties(evil_listener PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/tests)
 # A static copy for chroot tests (needs nothing inside the new root).
 add_executable(probe_static ${CMAKE_CURRENT_LIST_DIR}/probe.c)
-target_link_options(probe_static PRIVATE -static)
+# Never instrumented: a static binary cannot carry the sanitizer runtimes.
+target_compile_options(probe_static PRIVATE -fno-sanitize=all)
+target_link_options(probe_static PRIVATE -fno-sanitize=all -static)
 set_target_properties(probe_static PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/tests)
