@@ -23,6 +23,10 @@ generation_load(struct generation *old, struct diag *d)
 	cfg = config_load(&privd.paths, d);
 	if (cfg == NULL)
 		return NULL;
+	if (access_options_check(cfg, d) == -1) {
+		config_free(cfg);
+		return NULL;
+	}
 	g = xcalloc(1, sizeof(*g));
 	g->cfg = cfg;
 	g->plans = xcalloc(cfg->nsvcs, sizeof(*g->plans));
@@ -44,6 +48,29 @@ generation_load(struct generation *old, struct diag *d)
 	return g;
 }
 
+/* Does g hold this listening socket? */
+static int
+generation_has_sock(const struct generation *g, int fd)
+{
+	if (g == NULL)
+		return 0;
+	for (size_t i = 0; i < g->cfg->nsvcs; i++)
+		if (g->socks[i] == fd)
+			return 1;
+	return 0;
+}
+
+/* Close g's sockets except those `keep` holds too; forget them all. */
+void
+generation_close_socks(struct generation *g, const struct generation *keep)
+{
+	for (size_t i = 0; i < g->cfg->nsvcs; i++) {
+		if (g->socks[i] >= 0 && !generation_has_sock(keep, g->socks[i]))
+			close(g->socks[i]);
+		g->socks[i] = -1;
+	}
+}
+
 /*
  * Free g.  Its sockets that `next` took over (same descriptor number) stay
  * open; the others are closed.
@@ -53,16 +80,7 @@ generation_free(struct generation *g, struct generation *next)
 {
 	if (g == NULL)
 		return;
-	for (size_t i = 0; i < g->cfg->nsvcs; i++) {
-		int keep = 0;
-		if (g->socks[i] < 0)
-			continue;
-		if (next != NULL)
-			for (size_t j = 0; j < next->cfg->nsvcs && !keep; j++)
-				keep = next->socks[j] == g->socks[i];
-		if (!keep)
-			close(g->socks[i]);
-	}
+	generation_close_socks(g, next);
 	for (size_t i = 0; i < g->cfg->nsvcs; i++)
 		spawn_plan_free(&g->plans[i]);
 	free(g->plans);

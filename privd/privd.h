@@ -64,6 +64,11 @@ extern struct privd privd;
 /* generation.c */
 struct generation *generation_load(struct generation *old, struct diag *d);
 void               generation_free(struct generation *g, struct generation *next);
+void               generation_close_socks(struct generation *g,
+                       const struct generation *keep);
+
+/* access_opts.c: refuse access-file options privd does not carry out. */
+int  access_options_check(const struct config *cfg, struct diag *d);
 
 /* sockets.c */
 int  sockets_bind(struct generation *g, struct generation *old, struct diag *d);

@@ -80,17 +80,7 @@ sockets_bind(struct generation *g, struct generation *old, struct diag *d)
 	}
 	if (failed) {
 		/* Close only what this load bound itself. */
-		for (size_t i = 0; i < g->cfg->nsvcs; i++) {
-			int taken = 0;
-			if (g->socks[i] < 0)
-				continue;
-			if (old != NULL)
-				for (size_t j = 0; j < old->cfg->nsvcs && !taken; j++)
-					taken = old->socks[j] == g->socks[i];
-			if (!taken)
-				close(g->socks[i]);
-			g->socks[i] = -1;
-		}
+		generation_close_socks(g, old);
 		return -1;
 	}
 	return 0;
