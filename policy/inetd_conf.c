@@ -262,13 +262,11 @@ parse_socktype(struct entry *e, struct service *svc)
 {
 	const char *word = e->f[F_SOCKTYPE];
 
-	if (strcmp(word, "stream") == 0)
-		svc->socktype = SOCK_STREAM;
-	else if (strcmp(word, "dgram") == 0)
-		svc->socktype = SOCK_DGRAM;
-	else if (strcmp(word, "seqpacket") == 0)
-		svc->socktype = SOCK_SEQPACKET;
-	else if (strcmp(word, "raw") == 0 || strcmp(word, "rdm") == 0) {
+	int type = resolve_socktype(word);
+
+	if (type > 0)
+		svc->socktype = type;
+	else if (type == -1) {
 		diag_error(e->d, e->file, e->line,
 		    "socket type %s is not supported", word);
 		return;

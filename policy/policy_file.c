@@ -435,6 +435,7 @@ define_socket(struct service *svc, const struct pblock *b, const struct src *bs,
 {
 	const struct pline *st, *pr, *fl, *bi, *po, *ty;
 	const char *word, *want;
+	int type;
 	char proto[8];
 	unsigned flags = 0;
 	unsigned long long port = 0;
@@ -470,13 +471,9 @@ define_socket(struct service *svc, const struct pblock *b, const struct src *bs,
 		return -1;
 	}
 	word = st->argv[0];
-	if (strcmp(word, "stream") == 0)
-		svc->socktype = SOCK_STREAM;
-	else if (strcmp(word, "dgram") == 0)
-		svc->socktype = SOCK_DGRAM;
-	else if (strcmp(word, "seqpacket") == 0)
-		svc->socktype = SOCK_SEQPACKET;
-	else if (strcmp(word, "raw") == 0 || strcmp(word, "rdm") == 0) {
+	if ((type = resolve_socktype(word)) > 0)
+		svc->socktype = type;
+	else if (type == -1) {
 		diag_error(d, st->file, st->line, "socket_type %s is not supported",
 		    word);
 		return -1;

@@ -99,6 +99,20 @@ resolve_user(struct service *svc, const char *user, const char *group,
 }
 
 int
+resolve_socktype(const char *word)
+{
+	if (strcmp(word, "stream") == 0)
+		return SOCK_STREAM;
+	if (strcmp(word, "dgram") == 0)
+		return SOCK_DGRAM;
+	if (strcmp(word, "seqpacket") == 0)
+		return SOCK_SEQPACKET;
+	if (strcmp(word, "raw") == 0 || strcmp(word, "rdm") == 0)
+		return -1;
+	return 0;
+}
+
+int
 resolve_protocol(struct service *svc, const char *proto, struct diag *d,
     const char *file, int line)
 {

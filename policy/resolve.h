@@ -19,6 +19,12 @@ int resolve_user(struct service *svc, const char *user, const char *group,
     struct diag *d, const char *file, int line);
 
 /*
+ * SOCK_STREAM, SOCK_DGRAM or SOCK_SEQPACKET for an inetd/xinetd socket
+ * type word; -1 for a known but unsupported one (raw, rdm); 0 if unknown.
+ */
+int resolve_socktype(const char *word);
+
+/*
  * Set svc->proto_name, family, protocol, v6only from an inetd protocol word
  * (tcp, udp, tcp6, udp6, tcp46, udp46) for the given socket type.
  */
