@@ -67,6 +67,16 @@ vlog(int pri, const char *fmt, va_list ap, int with_errno)
 	}
 
 LOGFN(log_info, LOG_INFO, 0)
+
+void
+log_pri(int pri, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vlog(pri, fmt, ap, 0);
+	va_end(ap);
+}
 LOGFN(log_notice, LOG_NOTICE, 0)
 LOGFN(log_warn, LOG_WARNING, 1)
 LOGFN(log_warnx, LOG_WARNING, 0)

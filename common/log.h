@@ -13,6 +13,8 @@
 void log_init(const char *progname, int to_stderr);
 int  log_to_stderr(void);
 void log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* At a syslog priority (facility | level), e.g. from a `severity` option. */
+void log_pri(int pri, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void log_notice(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));  /* + strerror(errno) */

@@ -5,6 +5,7 @@
  * account for children from privd's reports.
  */
 #include "listener/listener.h"
+#include "listener/access.h"
 #include "listener/builtin.h"
 #include "listener/limits.h"
 #include "common/log.h"
@@ -16,43 +17,45 @@
 #include <string.h>
 #include <signal.h>
 #include <sys/wait.h>
+#include <syslog.h>
 #include <unistd.h>
 
 #define ACCEPT_BATCH     32
 #define EMFILE_PAUSE_MS  100
 
+static void __attribute__((format(printf, 5, 0)))
+conn_vlog(const struct lservice *ls, int pri, const struct sockaddr *peer,
+    socklen_t peerlen, const char *fmt, va_list ap)
+{
+	char peerbuf[ADDR_STRLEN + 8] = "-", rest[512];
+
+	if (peer != NULL && peerlen > 0)
+		sockaddr_format_peer(peer, peerlen, peerbuf, sizeof(peerbuf));
+	vsnprintf(rest, sizeof(rest), fmt, ap);
+	log_pri(pri, "service=%s proto=%s peer=%s %s", ls->svc->name,
+	    ls->svc->proto_name, peerbuf, rest);
+}
+
 void
 conn_log(const struct lservice *ls, const struct sockaddr *peer,
     socklen_t peerlen, const char *fmt, ...)
 {
-	char peerbuf[ADDR_STRLEN + 8] = "-", rest[512];
 	va_list ap;
 
-	if (peer != NULL && peerlen > 0)
-		sockaddr_format_peer(peer, peerlen, peerbuf, sizeof(peerbuf));
 	va_start(ap, fmt);
-	vsnprintf(rest, sizeof(rest), fmt, ap);
+	conn_vlog(ls, LOG_INFO, peer, peerlen, fmt, ap);
 	va_end(ap);
-	log_info("service=%s proto=%s peer=%s %s", ls->svc->name,
-	    ls->svc->proto_name, peerbuf, rest);
 }
 
-/*
- * HOOK for the access engine (policy/hosts_access.h, SPEC section 5):
- * hosts.allow, hosts.deny, then only_from/no_access.  Until it is wired
- * in, every client is admitted.  On deny, write the deciding rule
- * ("FILE:LINE") into rule and return 0.
- */
-int
-access_check_peer(struct lservice *ls, const struct sockaddr *peer,
-    socklen_t peerlen, char *rule, size_t rulelen)
+void
+conn_log_pri(const struct lservice *ls, int pri, const struct sockaddr *peer,
+    socklen_t peerlen, const char *fmt, ...)
 {
-	(void)ls;
-	(void)peer;
-	(void)peerlen;
-	if (rulelen > 0)
-		str_copy(rule, "-", rulelen);
-	return 1;
+	va_list ap;
+
+	va_start(ap, fmt);
+	conn_vlog(ls, pri, peer, peerlen, fmt, ap);
+	va_end(ap);
 }
 
 void
@@ -68,7 +71,8 @@ conn_deny(const struct lservice *ls, const struct sockaddr *peer,
 /* Hand an admitted connection to privd, which runs the service on it. */
 static void
 admit(struct lservice *ls, int fd, const struct sockaddr *peer,
-    socklen_t peerlen, struct src_count *src)
+    socklen_t peerlen, struct src_count *src, const char *host,
+    const char *ident, int pri)
 {
 	struct sockaddr_storage ss;
 	socklen_t sslen = sizeof(ss);
@@ -84,8 +88,8 @@ admit(struct lservice *ls, int fd, const struct sockaddr *peer,
 		limits_source_put(src);
 		return;
 	}
-	conn_log(ls, peer, peerlen, "action=allow");
-	if (link_send_spawn(ls, fd, NULL, NULL) == -1) {
+	conn_log_pri(ls, pri, peer, peerlen, "action=allow");
+	if (link_send_spawn(ls, fd, host, ident) == -1) {
 		conn_log(ls, peer, peerlen, "action=limit limit=children reason=queue");
 		close(fd);
 		limits_source_put(src);
@@ -96,30 +100,32 @@ admit(struct lservice *ls, int fd, const struct sockaddr *peer,
 	ls->live++;
 }
 
-/* One accepted connection: limits, access, then serve or hand over. */
+/* An admitted connection (access.c decided): serve it or hand it over. */
+void
+conn_admitted(struct lservice *ls, int fd, const struct sockaddr *peer,
+    socklen_t peerlen, struct src_count *src, const char *host,
+    const char *ident, int pri)
+{
+	if (ls->svc->builtin != BUILTIN_NONE) {
+		conn_log_pri(ls, pri, peer, peerlen, "action=allow");
+		builtin_stream_start(ls, fd, peer, peerlen, src);
+		return;
+	}
+	admit(ls, fd, peer, peerlen, src, host, ident, pri);
+}
+
+/* One accepted connection: limits, then access (access.c, may park it). */
 static void
 conn_new(struct lservice *ls, int fd, const struct sockaddr *peer,
     socklen_t peerlen)
 {
 	struct src_count *src;
-	char rule[256];
 
 	if (limits_arrival(ls, peer, peerlen, 1, &src) == -1) {
 		close(fd);
 		return;
 	}
-	if (!access_check_peer(ls, peer, peerlen, rule, sizeof(rule))) {
-		conn_deny(ls, peer, peerlen, rule);
-		close(fd);
-		limits_source_put(src);
-		return;
-	}
-	if (ls->svc->builtin != BUILTIN_NONE) {
-		conn_log(ls, peer, peerlen, "action=allow");
-		builtin_stream_start(ls, fd, peer, peerlen, src);
-		return;
-	}
-	admit(ls, fd, peer, peerlen, src);
+	access_start(ls, fd, peer, peerlen, src);
 }
 
 static void

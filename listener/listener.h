@@ -83,15 +83,17 @@ void accept_pause(int ms, const char *why);
 /* conn.c */
 void conn_readable(struct lservice *ls);
 /*
- * The access decision (SPEC section 5) for a client of ls: 1 admits, 0
- * denies with the deciding rule ("FILE:LINE") in rule.  HOOK: admits every
- * client until the access engine (policy/hosts_access.h) is wired in.
+ * access.c: the access decision (SPEC section 5) for a datagram's source,
+ * synchronous (facts needing a look-up are unknown): 1 admits, 0 denies
+ * with the deciding rule ("FILE:LINE") in rule.
  */
 int  access_check_peer(struct lservice *ls, const struct sockaddr *peer,
          socklen_t peerlen, char *rule, size_t rulelen);
 void conn_deny(const struct lservice *ls, const struct sockaddr *peer,
          socklen_t peerlen, const char *rule);
 void conn_report(const struct ipc_report *r, unsigned type);
+void conn_log_pri(const struct lservice *ls, int pri, const struct sockaddr *peer,
+         socklen_t peerlen, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 void conn_log(const struct lservice *ls, const struct sockaddr *peer,
          socklen_t peerlen, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 

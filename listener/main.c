@@ -7,6 +7,7 @@
  */
 #include "listener/listener.h"
 #include "policy/snapshot.h"
+#include "listener/lookup.h"
 #include "common/log.h"
 #include "common/util.h"
 
@@ -128,6 +129,10 @@ main(int argc, char *argv[])
 	L.timerfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
 	if (L.timerfd == -1)
 		fatal("timerfd_create");
+
+	/* Resolver state (resolv.conf) and the hosts file privd read: last
+	 * use of the file system before the sandbox. */
+	lookup_init(L.cfg->hosts_text != NULL ? L.cfg->hosts_text : "");
 
 	sandbox_enter();
 

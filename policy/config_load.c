@@ -4,6 +4,7 @@
 #include "policy/config_load.h"
 #include "policy/inetd_conf.h"
 #include "policy/policy_file.h"
+#include "policy/hosts_access.h"
 #include "common/util.h"
 
 #include <errno.h>
@@ -66,6 +67,24 @@ fail:
 	return -1;
 }
 
+/*
+ * The hosts file, for the listener's look-ups.  Missing: empty.  It is not
+ * part of the configuration, so a problem with it is a warning, not a
+ * refused load: names are then looked up in the DNS only.
+ */
+static void
+load_hosts_file(struct config *cfg, struct diag *d)
+{
+	struct diag scratch;
+
+	diag_init(&scratch);
+	if (config_read_file(CONFIG_HOSTS_FILE, CONFIG_HOSTS_FILE_MAX,
+	    &cfg->hosts_text, &cfg->hosts_len, &scratch) == -1)
+		diag_warning(d, CONFIG_HOSTS_FILE, 0, "%s; host names come "
+		    "from the DNS only", scratch.n > 0 ? scratch.msgs[0] : "unreadable");
+	diag_free(&scratch);
+}
+
 struct config *
 config_load(const struct config_paths *paths, struct diag *d)
 {
@@ -87,10 +106,15 @@ config_load(const struct config_paths *paths, struct diag *d)
 			svc->instances = SVC_DEFAULT_BUILTIN_INSTANCES;
 	}
 
-	config_read_file(paths->hosts_allow, CONFIG_ACCESS_FILE_MAX,
-	    &cfg->allow_text, &cfg->allow_len, d);
-	config_read_file(paths->hosts_deny, CONFIG_ACCESS_FILE_MAX,
-	    &cfg->deny_text, &cfg->deny_len, d);
+	if (config_read_file(paths->hosts_allow, CONFIG_ACCESS_FILE_MAX,
+	    &cfg->allow_text, &cfg->allow_len, d) >= 0)
+		cfg->allow_table = ha_parse(paths->hosts_allow, cfg->allow_text,
+		    cfg->allow_len, HA_PARSE_SYSTEM, d);
+	if (config_read_file(paths->hosts_deny, CONFIG_ACCESS_FILE_MAX,
+	    &cfg->deny_text, &cfg->deny_len, d) >= 0)
+		cfg->deny_table = ha_parse(paths->hosts_deny, cfg->deny_text,
+		    cfg->deny_len, HA_PARSE_SYSTEM, d);
+	load_hosts_file(cfg, d);
 
 	if (d->errors > errors_before) {
 		config_free(cfg);

@@ -24,6 +24,9 @@ struct config_paths {
 #define CONFIG_DEFAULT_HOSTS_ALLOW "/etc/hosts.allow"
 #define CONFIG_DEFAULT_HOSTS_DENY  "/etc/hosts.deny"
 #define CONFIG_ACCESS_FILE_MAX     (4u << 20)   /* bytes per access file */
+/* Read at each load for the listener's name look-ups; missing: empty. */
+#define CONFIG_HOSTS_FILE          "/etc/hosts"
+#define CONFIG_HOSTS_FILE_MAX      (1u << 20)
 
 /*
  * Load everything.  Every problem goes to d.  Returns the configuration, or

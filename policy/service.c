@@ -3,6 +3,7 @@
  * model (struct config, struct service).
  */
 #include "policy/service.h"
+#include "policy/hosts_access.h"
 #include "common/util.h"
 
 #include <netinet/in.h>
@@ -111,6 +112,9 @@ config_free(struct config *cfg)
 	free(cfg->deny_path);
 	free(cfg->allow_text);
 	free(cfg->deny_text);
+	ha_table_free(cfg->allow_table);
+	ha_table_free(cfg->deny_table);
+	free(cfg->hosts_text);
 	free(cfg);
 }
 

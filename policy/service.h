@@ -16,6 +16,8 @@
 #include <sys/socket.h>
 #include <sys/types.h>
 
+struct ha_table;
+
 #define SVC_NAME_MAX     64     /* service names, including NUL */
 #define SVC_ARGV_MAX     128    /* arguments of a server program */
 #define SVC_MAX          4096   /* services in one configuration */
@@ -186,6 +188,12 @@ struct config {
 	/* hosts.allow / hosts.deny exactly as read (NULL: file missing). */
 	char            *allow_text, *deny_text;
 	size_t           allow_len, deny_len;
+	/* The same, parsed once per load (privd: HA_PARSE_SYSTEM); NULL: none. */
+	struct ha_table *allow_table, *deny_table;
+	/* The hosts file (CONFIG_HOSTS_FILE) as read, for the listener's
+	 * look-ups (it opens no file); NULL: missing. */
+	char            *hosts_text;
+	size_t           hosts_len;
 
 	/* Pool of file names that struct origin points into. */
 	char           **files;

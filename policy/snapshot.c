@@ -2,13 +2,14 @@
  * snapshot.c: encoding and checked decoding of the listener's snapshot.
  */
 #include "policy/snapshot.h"
+#include "policy/hosts_access.h"
 #include "common/util.h"
 
 #include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define SNAPSHOT_MAGIC   0x484e5331u     /* "HNS1" */
+#define SNAPSHOT_MAGIC   0x484e5332u     /* "HNS2": parsed tables, hosts */
 #define SNAPSHOT_END     0x454e4421u
 #define STR_MAX          4096
 #define LIST_MAX         4096
@@ -49,6 +50,10 @@ snapshot_encode(const struct config *cfg, uint32_t gen, const int *fds,
 	wbuf_str(w, cfg->deny_path);
 	wbuf_blob(w, cfg->deny_text ? cfg->deny_text : "", cfg->deny_len);
 	wbuf_u32(w, cfg->deny_text != NULL);
+	ha_table_encode(cfg->allow_table, w);
+	ha_table_encode(cfg->deny_table, w);
+	wbuf_blob(w, cfg->hosts_text ? cfg->hosts_text : "", cfg->hosts_len);
+	wbuf_u32(w, cfg->hosts_text != NULL);
 	wbuf_u32(w, (uint32_t)cfg->nsvcs);
 	for (size_t i = 0; i < cfg->nsvcs; i++) {
 		const struct service *s = cfg->svcs[i];
@@ -177,6 +182,15 @@ snapshot_decode(const void *buf, size_t len, uint32_t *gen, int **fdsp)
 		free(cfg->deny_text);
 		cfg->deny_text = NULL;
 		cfg->deny_len = 0;
+	}
+	if (r.failed || ha_table_decode(&r, &cfg->allow_table) == -1 ||
+	    ha_table_decode(&r, &cfg->deny_table) == -1)
+		goto bad;
+	cfg->hosts_text = rbuf_blob(&r, SNAPSHOT_MAX, &cfg->hosts_len);
+	if (rbuf_u32_range(&r, 0, 1) == 0) {
+		free(cfg->hosts_text);
+		cfg->hosts_text = NULL;
+		cfg->hosts_len = 0;
 	}
 	n = rbuf_u32_range(&r, 0, SVC_MAX);
 	if (r.failed)

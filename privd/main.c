@@ -148,6 +148,7 @@ check_mode(int explain, int json)
 				spawn_plan_free(&plan);
 		}
 		config_check(cfg, &d);
+		(void)access_options_check(cfg, &d);
 	}
 	diag_print(&d, stderr);
 	rc = d.errors > 0 ? 1 : 0;

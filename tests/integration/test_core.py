@@ -301,5 +301,25 @@ def test_reload_keeps_sockets_and_swaps_services():
         assert talk(7021) == b"new\n"
 
 
+def test_bundled_demo_configuration():
+    # The README's first command runs exactly these files.
+    demo = os.path.join(os.path.dirname(__file__), "..", "..", "examples", "demo")
+    h = Hinetd()
+    h.conf = os.path.join(demo, "inetd.conf")
+    h.policy_dir = os.path.join(demo, "hinetd.d")
+    h.allow = os.path.join(demo, "hosts.allow")
+    h.deny = os.path.join(demo, "hosts.deny")
+    with h:
+        assert len(talk(10017).strip()) > 0
+        assert talk(10013).endswith(b"\r\n")
+        assert talk(10007, b"hello demo\n") == b"hello demo\n"
+        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        s.settimeout(5)
+        s.bind(("127.0.0.1", 0))
+        s.sendto(b"udp demo", ("127.0.0.1", 10007))
+        assert s.recvfrom(100)[0] == b"udp demo"
+        s.close()
+
+
 if __name__ == "__main__":
     Runner().run(globals())

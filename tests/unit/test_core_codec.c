@@ -15,6 +15,8 @@
 #include "common/ipc.h"
 #include "common/names.h"
 #include "policy/snapshot.h"
+#include "policy/hosts_access.h"
+#include "common/diag.h"
 
 static struct ipc_msg
 msg_of(unsigned type, size_t len, int nfds)
@@ -92,6 +94,21 @@ sample_config(void)
 	cfg->allow_text = strdup("ALL: LOCAL\n");
 	cfg->allow_len = strlen(cfg->allow_text);
 	cfg->deny_path = strdup("/etc/hosts.deny");
+	{
+		struct diag d;
+		static const char deny[] =
+		    "in.telnetd: 10.0.0.0/8 EXCEPT 10.1.2.3 : severity warning\n"
+		    "ALL: .example.test : setenv FOO %a\n";
+		diag_init(&d);
+		cfg->allow_table = ha_parse(cfg->allow_path, cfg->allow_text,
+		    cfg->allow_len, 0, &d);
+		cfg->deny_table = ha_parse(cfg->deny_path, deny,
+		    sizeof(deny) - 1, 0, &d);
+		assert_int_equal(d.errors, 0);
+		diag_free(&d);
+	}
+	cfg->hosts_text = strdup("127.0.0.1 localhost\n");
+	cfg->hosts_len = strlen(cfg->hosts_text);
 	return cfg;
 }
 
@@ -119,6 +136,16 @@ test_snapshot_roundtrip(void **state)
 	assert_int_equal(back->svcs[0]->origin[ATTR_SERVICE].line, 3);
 	assert_string_equal(back->allow_text, "ALL: LOCAL\n");
 	assert_null(back->deny_text);
+	assert_non_null(back->allow_table);
+	assert_int_equal(back->allow_table->n, 1);
+	assert_non_null(back->deny_table);
+	assert_int_equal(back->deny_table->n, 2);
+	assert_string_equal(back->deny_table->file, "/etc/hosts.deny");
+	assert_int_equal(back->deny_table->rules[1].line, 2);
+	assert_int_equal(back->deny_table->rules[1].nopts, 1);
+	assert_int_equal(back->deny_table->rules[0].clients.except != NULL, 1);
+	assert_string_equal(back->hosts_text, "127.0.0.1 localhost\n");
+	assert_int_equal(back->hosts_len, strlen("127.0.0.1 localhost\n"));
 	assert_int_equal(memcmp(&back->svcs[0]->addr, &cfg->svcs[0]->addr,
 	    sizeof(struct sockaddr_in)), 0);
 

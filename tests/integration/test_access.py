@@ -1,0 +1,391 @@
+"""test_access.py: access checks in the listener, end to end (SPEC 5, 6, 9).
+
+Real connections from different loopback sources (127.0.0.x) against
+hosts.allow/hosts.deny, only_from/no_access and NOLIBWRAP.  Name rules use
+a fake DNS server on this namespace's 127.0.0.1:53 and an ident server on
+127.0.0.x:113; /etc/resolv.conf and /etc/hosts are bind-mounted over with
+temporary files first (the mount namespace is private to this test), so
+no query ever reaches the machine's resolver.
+"""
+import os
+import shutil
+import socket
+import struct
+import subprocess
+import tempfile
+import threading
+import time
+
+from harness import Hinetd, Runner, TESTBIN, talk, parse_probe
+
+PROBE = os.path.join(TESTBIN, "probe")
+EX = "example.test"
+
+# PTR answers (address -> name) and A answers (name -> address).
+PTR = {
+    "127.0.0.2": "host2." + EX,
+    "127.0.0.4": "liar." + EX,                  # A says 127.0.0.9: PARANOID
+    "127.0.0.6": "a;rm -rf $(x)`y`." + EX,      # hostile: invalid name
+    "127.0.0.7": "host7." + EX,
+}
+A = {"host2." + EX: "127.0.0.2", "liar." + EX: "127.0.0.9",
+     "host7." + EX: "127.0.0.7"}
+SILENT = {"127.0.0.5"}                          # never answered
+
+
+def ptr_name(addr):
+    return ".".join(reversed(addr.split("."))) + ".in-addr.arpa"
+
+
+class FakeDNS(threading.Thread):
+    """A UDP DNS responder for PTR and A queries, from the tables above."""
+
+    def __init__(self):
+        super().__init__(daemon=True)
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self.sock.bind(("127.0.0.1", 53))
+        self.queries = []
+
+    @staticmethod
+    def qname(pkt, off):
+        labels = []
+        while pkt[off] != 0:
+            n = pkt[off]
+            labels.append(pkt[off + 1:off + 1 + n])
+            off += 1 + n
+        return labels, off + 1
+
+    @staticmethod
+    def encode(name):
+        out = b""
+        for label in name.encode().split(b"."):
+            out += bytes([len(label)]) + label
+        return out + b"\0"
+
+    def run(self):
+        while True:
+            try:
+                pkt, src = self.sock.recvfrom(4096)
+            except OSError:
+                return
+            try:
+                self.answer(pkt, src)
+            except Exception:       # noqa: BLE001 - a bad query: no answer
+                pass
+
+    def answer(self, pkt, src):
+        qid, flags = struct.unpack("!HH", pkt[:4])
+        labels, off = self.qname(pkt, 12)
+        qtype, _ = struct.unpack("!HH", pkt[off:off + 4])
+        name = b".".join(labels).decode(errors="replace").lower()
+        self.queries.append((name, qtype))
+        question = pkt[12:off + 4]
+        rr = b""
+        if qtype == 12:
+            for addr, target in PTR.items():
+                if ptr_name(addr) == name:
+                    if addr in SILENT:
+                        return
+                    data = self.encode(target)
+                    rr = b"\xc0\x0c" + struct.pack("!HHIH", 12, 1, 60, len(data)) + data
+            for addr in SILENT:
+                if ptr_name(addr) == name:
+                    return
+        elif qtype == 1 and name in A:
+            data = socket.inet_aton(A[name])
+            rr = b"\xc0\x0c" + struct.pack("!HHIH", 1, 1, 60, 4) + data
+        rcode = 0 if rr or name in A else 3
+        hdr = struct.pack("!HHHHHH", qid, 0x8180 | rcode, 1, 1 if rr else 0, 0, 0)
+        self.sock.sendto(hdr + question + rr, src)
+
+
+class Ident(threading.Thread):
+    """An RFC 1413 server on ADDR:113 answering USERID user."""
+
+    def __init__(self, addr, user):
+        super().__init__(daemon=True)
+        self.user = user
+        self.sock = socket.socket()
+        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.sock.bind((addr, 113))
+        self.sock.listen(8)
+
+    def run(self):
+        while True:
+            try:
+                c, _ = self.sock.accept()
+            except OSError:
+                return
+            try:
+                c.settimeout(5)
+                q = c.recv(256).decode().strip()
+                a, b = [x.strip() for x in q.split(",")]
+                c.sendall(("%s , %s : USERID : UNIX : %s\r\n" % (a, b, self.user)).encode())
+            except Exception:       # noqa: BLE001
+                pass
+            c.close()
+
+    def close(self):
+        self.sock.close()
+
+
+MOUNTED = []
+
+
+def private_resolver():
+    """Our own resolv.conf and hosts, in this mount namespace only."""
+    d = tempfile.mkdtemp(prefix="hinetd-resolv-")
+    os.chmod(d, 0o755)
+    files = {"/etc/resolv.conf": "nameserver 127.0.0.1\noptions attempts:1\n",
+             "/etc/hosts": "127.0.0.1 localhost\n"}
+    for target, text in files.items():
+        src = os.path.join(d, os.path.basename(target))
+        with open(src, "w") as f:
+            f.write(text)
+        os.chmod(src, 0o644)
+        if not os.path.exists(target):
+            raise RuntimeError("%s missing: cannot bind over it" % target)
+        subprocess.run(["mount", "--bind", src, target], check=True)
+        MOUNTED.append(target)
+    with open("/etc/resolv.conf") as f:
+        assert "127.0.0.1" in f.read()
+    return d
+
+
+def add_addresses():
+    for i in range(2, 10):
+        subprocess.run(["ip", "addr", "add", "127.0.0.%d/8" % i, "dev", "lo"],
+                       stderr=subprocess.DEVNULL)
+
+
+def probe_copy(h):
+    dst = os.path.join(h.dir, "probe")
+    shutil.copy(PROBE, dst)
+    os.chmod(dst, 0o755)
+    return dst
+
+
+def served(port, source, data=b"x\n"):
+    """Connect from source; the reply (b"" when closed at once)."""
+    try:
+        return talk(port, data, source=source, timeout=8)
+    except (ConnectionResetError, BrokenPipeError, OSError):
+        return b""
+
+
+def probe_env(port, source):
+    out = served(port, source, b"")
+    return parse_probe(out)["env"] if out else None
+
+
+def probe_h(port, allow=None, deny=None, policy=None):
+    h = Hinetd("", allow=allow, deny=deny, policy=policy)
+    h.write("inetd.conf", "%d stream tcp nowait nobody %s probe\n" % (port, probe_copy(h)))
+    return h
+
+
+# ---- Addresses -------------------------------------------------------
+
+def test_allow_and_deny():
+    with probe_h(7401, deny="# nothing\nALL: 127.0.0.2\n") as h:
+        assert probe_env(7401, "127.0.0.3") is not None
+        assert served(7401, "127.0.0.2") == b""
+        h.wait_log(r"service=7401 proto=tcp peer=127\.0\.0\.2:\d+ action=deny "
+                   r"rule=%s:2" % h.deny)
+        spawned = [l for l in h.log().splitlines() if "action=spawn" in l]
+        assert all("127.0.0.2" not in l for l in spawned), spawned
+
+
+def test_allow_first_match_grants():
+    with probe_h(7402, allow="ALL: 127.0.0.2\n", deny="ALL: ALL\n") as h:
+        assert probe_env(7402, "127.0.0.2") is not None
+        assert served(7402, "127.0.0.3") == b""
+        h.wait_log(r"peer=127\.0\.0\.3:\d+ action=deny rule=%s:1" % h.deny)
+
+
+def test_except():
+    with probe_h(7403, deny="ALL: 127.0.0.0/8 EXCEPT 127.0.0.3\n") as h:
+        assert probe_env(7403, "127.0.0.3") is not None
+        assert served(7403, "127.0.0.4") == b""
+        h.wait_log(r"peer=127\.0\.0\.4:\d+ action=deny rule=%s:1" % h.deny)
+
+
+def test_tcpd_line():
+    h = Hinetd("7404 stream tcp nowait nobody /usr/sbin/tcpd /bin/echo echo hi\n",
+               deny="cat: ALL\necho: 127.0.0.2\n")
+    with h:
+        out = served(7404, "127.0.0.3", b"")
+        assert out == b"echo hi\n", out     # argv[0] is /bin/echo
+        assert served(7404, "127.0.0.2", b"") == b""
+        h.wait_log(r"service=7404 .*peer=127\.0\.0\.2:\d+ action=deny rule=%s:2" % h.deny)
+
+
+def test_builtin_checked():
+    h = Hinetd("echo stream tcp nowait root internal\n", deny="echo: 127.0.0.2\n")
+    with h:
+        assert served(7, "127.0.0.3", b"ping\n") == b"ping\n"
+        assert served(7, "127.0.0.2", b"ping\n") == b""
+        h.wait_log(r"service=echo proto=tcp peer=127\.0\.0\.2:\d+ action=deny "
+                   r"rule=%s:1" % h.deny)
+
+
+def test_nolibwrap():
+    with probe_h(7405, deny="ALL: ALL\n",
+                 policy={"p": "service 7405 {\n\tflags = NOLIBWRAP\n}\n"}) as h:
+        assert probe_env(7405, "127.0.0.2") is not None
+        assert "action=deny" not in h.log()
+
+
+def test_only_from_no_access():
+    pol = ("service 7406 {\n\tonly_from = 127.0.0.2 127.0.0.4/31\n"
+           "\tno_access = 127.0.0.5\n}\n")
+    with probe_h(7406, policy={"p": pol}) as h:
+        pf = os.path.join(h.policy_dir, "p")
+        assert probe_env(7406, "127.0.0.2") is not None
+        assert probe_env(7406, "127.0.0.4") is not None
+        assert served(7406, "127.0.0.3") == b""
+        h.wait_log(r"peer=127\.0\.0\.3:\d+ action=deny rule=%s:2" % pf)
+        assert served(7406, "127.0.0.5") == b""
+        h.wait_log(r"peer=127\.0\.0\.5:\d+ action=deny rule=%s:3" % pf)
+
+
+def test_only_from_after_hosts_allow():
+    # hosts.allow grants, only_from still refuses: both must admit.
+    with probe_h(7407, allow="ALL: ALL\n",
+                 policy={"p": "service 7407 {\n\tonly_from = 127.0.0.2\n}\n"}) as h:
+        assert served(7407, "127.0.0.3") == b""
+        h.wait_log(r"peer=127\.0\.0\.3:\d+ action=deny rule=%s:2"
+                   % os.path.join(h.policy_dir, "p"))
+
+
+# ---- Names -----------------------------------------------------------
+
+def test_name_rule_and_remotehost():
+    with probe_h(7410, deny="ALL: .example.test EXCEPT host7.example.test\n") as h:
+        assert served(7410, "127.0.0.2") == b""
+        h.wait_log(r"peer=127\.0\.0\.2:\d+ action=deny rule=%s:1" % h.deny)
+        env = probe_env(7410, "127.0.0.7")
+        assert env is not None and env.get("TCPREMOTEHOST") == "host7." + EX, env
+        env = probe_env(7410, "127.0.0.3")          # no PTR: unknown
+        assert env is not None and "TCPREMOTEHOST" not in env, env
+
+
+def test_paranoid():
+    with probe_h(7411, deny="ALL: PARANOID\n") as h:
+        assert served(7411, "127.0.0.4") == b""
+        h.wait_log(r"peer=127\.0\.0\.4:\d+ action=deny rule=%s:1" % h.deny)
+        assert probe_env(7411, "127.0.0.2") is not None
+    # PARANOID is UNKNOWN for names: a .domain rule does not match it.
+    with probe_h(7412, deny="ALL: .example.test\n") as h:
+        env = probe_env(7412, "127.0.0.4")
+        assert env is not None and "TCPREMOTEHOST" not in env, env
+
+
+def test_silent_dns_stalls_nobody():
+    h = Hinetd("echo stream tcp nowait root internal\n",
+               deny="probe: .example.test\n")
+    h.write("inetd.conf", "echo stream tcp nowait root internal\n"
+            "7413 stream tcp nowait nobody %s probe\n" % probe_copy(h))
+    with h:
+        slow = socket.socket()
+        slow.bind(("127.0.0.5", 0))
+        slow.settimeout(30)
+        slow.connect(("127.0.0.1", 7413))
+        time.sleep(0.3)
+        for _ in range(3):
+            t0 = time.time()
+            assert served(7, "127.0.0.3", b"ping\n") == b"ping\n"
+            assert time.time() - t0 < 1.0
+        # Another client of the same service whose name is in the hosts file.
+        t0 = time.time()
+        assert probe_env(7413, "127.0.0.1") is not None
+        assert time.time() - t0 < 1.0
+        # The silent client is decided once the look-up times out: unknown.
+        out = b""
+        while True:
+            chunk = slow.recv(65536)
+            if not chunk:
+                break
+            out += chunk
+        slow.close()
+        env = parse_probe(out)["env"]
+        assert "TCPREMOTEHOST" not in env, env
+
+
+def test_reset_while_parked():
+    with probe_h(7414, deny="ALL: .example.test\n") as h:
+        for _ in range(5):
+            s = socket.socket()
+            s.bind(("127.0.0.5", 0))
+            s.connect(("127.0.0.1", 7414))
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            s.close()       # RST
+        h.wait_log(r"peer=127\.0\.0\.5:\d+ action=error reason=client-gone", count=5)
+        assert "action=spawn" not in h.log()
+        assert probe_env(7414, "127.0.0.3") is not None
+
+
+def test_hostile_ptr():
+    with probe_h(7415, deny="ALL: .example.test\n") as h:
+        env = probe_env(7415, "127.0.0.6")
+        assert env is not None, "hostile name is unknown, not denied"
+        assert "TCPREMOTEHOST" not in env, env
+        assert "rm -rf" not in h.log() and "$(x)" not in h.log()
+
+
+# ---- Ident -----------------------------------------------------------
+
+def test_ident():
+    good, bad = Ident("127.0.0.3", "alice"), Ident("127.0.0.2", "mallory")
+    good.start()
+    bad.start()
+    try:
+        with probe_h(7420, allow="ALL: ALL@127.0.0.3 : rfc931\n",
+                     deny="ALL: mallory@ALL\n") as h:
+            env = probe_env(7420, "127.0.0.3")
+            assert env is not None and env.get("TCPREMOTEINFO") == "alice", env
+            assert served(7420, "127.0.0.2") == b""
+            h.wait_log(r"peer=127\.0\.0\.2:\d+ action=deny rule=%s:1" % h.deny)
+    finally:
+        good.close()
+        bad.close()
+
+
+# ---- Load-time refusals and UDP ----------------------------------------
+
+def test_unsupported_option_refused():
+    h = probe_h(7430, allow="ALL: ALL : twist /bin/echo no\n")
+    r = subprocess.run(h.args() + ["-t"], capture_output=True, text=True)
+    assert r.returncode == 1, r
+    assert "%s:1: option \"twist\" is not supported" % h.allow in r.stderr, r.stderr
+
+
+def test_udp_builtin_checked():
+    h = Hinetd("echo dgram udp wait root internal\n", deny="echo: 127.0.0.2\n")
+    with h:
+        for src, want in (("127.0.0.3", True), ("127.0.0.2", False)):
+            s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+            s.bind((src, 40000))
+            s.settimeout(1.0)
+            s.sendto(b"ping", ("127.0.0.1", 7))
+            try:
+                got = s.recv(100) == b"ping"
+            except socket.timeout:
+                got = False
+            s.close()
+            assert got == want, (src, got)
+
+
+if __name__ == "__main__":
+    import harness
+    harness.setup_namespace()
+    add_addresses()
+    rdir = private_resolver()
+    dns = FakeDNS()
+    dns.start()
+    try:
+        Runner().run(globals())
+    finally:
+        for t in reversed(MOUNTED):
+            subprocess.run(["umount", t])
+        shutil.rmtree(rdir, ignore_errors=True)
