@@ -27,7 +27,8 @@ name_valid_host(const char *s)
 			label = 0;
 			continue;
 		}
-		if (!is_alnum(c) && c != '-')
+		/* '_' as the access engine allows it (DNS has such names). */
+		if (!is_alnum(c) && c != '-' && c != '_')
 			return 0;
 		if (c == '-' && label == 0)
 			return 0;

@@ -9,7 +9,7 @@
 #define HOSTNAME_MAX 253
 #define IDENT_MAX    63
 
-/* Letters, digits, '-' and '.', labels 1..63 not starting or ending in '-'. */
+/* Letters, digits, '-', '_' and '.', labels 1..63 not starting or ending in '-'. */
 int name_valid_host(const char *s);
 /* 1..IDENT_MAX of letters, digits and . _ - @ + */
 int name_valid_ident(const char *s);

@@ -194,6 +194,12 @@ forward_cb(void *arg, int status, int timeouts, struct hostent *he)
 		    LOOKUP_NAME_PARANOID : LOOKUP_NAME_UNKNOWN, NULL);
 		return;
 	}
+	/* As tcpd: the forward answer's canonical name must be the same. */
+	if (he->h_name == NULL || (strcasecmp(he->h_name, l->name) != 0 &&
+	    strcasecmp(l->name, "localhost") != 0)) {
+		name_done(l, LOOKUP_NAME_PARANOID, NULL);
+		return;
+	}
 	lookup_addr_bytes((struct sockaddr *)&l->addr, l->len, &family, want);
 	for (char **a = he->h_addr_list; *a != NULL; a++)
 		if (he->h_addrtype == family &&

@@ -11,6 +11,10 @@
  * after clone returns.
  *
  * The order of the steps, and why (see docs/architecture.md):
+ *   landlock_restrict_self         the ruleset fd (built at load) must still
+ *                                  be open, and none of the later steps
+ *                                  opens a file (execve excepted: the
+ *                                  program is always in the ruleset)
  *   setsid                         own session, no controlling terminal
  *   stdio = socket, close_range    nothing of privd leaks into the service
  *   rlimits, umask, nice, chroot   need privilege, so before dropping it
@@ -54,7 +58,8 @@ static void     *spawn_stack;
 static sigset_t  spawn_empty_mask;
 
 static const char *const step_names[] = {
-	[STEP_NONE] = "clone", [STEP_SETSID] = "setsid", [STEP_STDIO] = "dup2",
+	[STEP_NONE] = "clone", [STEP_LANDLOCK] = "landlock",
+	[STEP_SETSID] = "setsid", [STEP_STDIO] = "dup2",
 	[STEP_CLOSE] = "close_range", [STEP_RLIMIT] = "setrlimit",
 	[STEP_UMASK] = "umask", [STEP_NICE] = "setpriority",
 	[STEP_CHROOT] = "chroot", [STEP_CHDIR] = "chdir",
@@ -143,6 +148,9 @@ child_main(void *arg)
 		struct sigaction sa = { .sa_handler = SIG_DFL };
 		sigaction(p->sig_reset[i], &sa, NULL);
 	}
+	if (p->landlock_fd >= 0 &&
+	    sys(SYS_landlock_restrict_self, p->landlock_fd, 0, 0, 0) == -1)
+		fail(c, STEP_LANDLOCK);
 	if (setsid() == -1)
 		fail(c, STEP_SETSID);
 	child_stdio(c);

@@ -22,6 +22,7 @@
 
 /* Precomputed once per service per configuration load. */
 struct spawn_plan {
+	int            built;           /* spawn_plan_build succeeded in part */
 	/* What runs. */
 	int            exec_fd;         /* >= 0: execveat(exec_fd, "") instead of path */
 	const char    *path;
@@ -50,6 +51,7 @@ struct spawn_plan {
 	unsigned       rlim_set;
 	const char    *chroot;
 	int            no_new_privs;
+	int            landlock_fd;     /* ruleset built at load, or -1 */
 
 	/* Signals whose disposition must be reset to default (normally none). */
 	int            sig_reset[65];
@@ -73,7 +75,7 @@ struct spawn_io {
 
 /* Which confinement step failed in the child (reported with its errno). */
 enum spawn_step {
-	STEP_NONE = 0, STEP_SETSID, STEP_STDIO, STEP_CLOSE, STEP_RLIMIT,
+	STEP_NONE = 0, STEP_LANDLOCK, STEP_SETSID, STEP_STDIO, STEP_CLOSE, STEP_RLIMIT,
 	STEP_UMASK, STEP_NICE, STEP_CHROOT, STEP_CHDIR, STEP_BSET, STEP_SECUREBITS,
 	STEP_SETGROUPS, STEP_SETGID, STEP_SETUID, STEP_CAPSET, STEP_AMBIENT,
 	STEP_NNP, STEP_SECCOMP, STEP_SIGMASK, STEP_EXEC,

@@ -4,7 +4,13 @@
 #include "privd/spawn_plan.h"
 #include "policy/caps.h"
 #include "policy/seccomp_profile.h"
+#include "common/landlock.h"
 #include "common/util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <linux/securebits.h>
 #include <signal.h>
@@ -89,12 +95,76 @@ plan_env(struct spawn_plan *plan, const struct service *svc)
 	plan->env[plan->nenv] = NULL;
 }
 
+/*
+ * landlock_paths: a ruleset handling every file-system right, granting
+ * read (and execute) beneath each listed path and on the service's own
+ * program.  Built once at load; the child only calls restrict_self.
+ */
+static int
+plan_landlock(struct spawn_plan *plan, const struct service *svc,
+    struct diag *d)
+{
+	const struct origin *o = &svc->origin[ATTR_LANDLOCK];
+	struct ll_ruleset_attr attr = { 0 };
+	int abi, fd;
+
+	plan->landlock_fd = -1;
+	if (svc->landlock_paths.n == 0)
+		return 0;
+	if ((abi = ll_abi()) == 0) {
+		diag_error(d, o->file, o->line, "service %s: landlock_paths needs "
+		    "Landlock, which this kernel does not offer", svc->name);
+		return -1;
+	}
+	attr.handled_access_fs = ll_fs_rights(abi);
+	fd = (int)syscall(SYS_landlock_create_ruleset, &attr, sizeof(uint64_t), 0);
+	if (fd == -1) {
+		diag_error(d, o->file, o->line, "landlock_create_ruleset: %s",
+		    strerror(errno));
+		return -1;
+	}
+	for (size_t i = 0; i <= svc->landlock_paths.n; i++) {
+		const char *path = i < svc->landlock_paths.n ?
+		    svc->landlock_paths.v[i] : svc->server;
+		struct landlock_path_beneath_attr rule = { 0 };
+		struct stat st;
+
+		if (path == NULL)
+			continue;
+		rule.parent_fd = open(path, O_PATH | O_CLOEXEC);
+		if (rule.parent_fd == -1 || fstat(rule.parent_fd, &st) == -1) {
+			diag_error(d, o->file, o->line, "landlock_paths: %s: %s",
+			    path, strerror(errno));
+			goto fail;
+		}
+		rule.allowed_access = LANDLOCK_ACCESS_FS_READ_FILE |
+		    LANDLOCK_ACCESS_FS_EXECUTE;
+		if (S_ISDIR(st.st_mode))
+			rule.allowed_access |= LANDLOCK_ACCESS_FS_READ_DIR;
+		if (syscall(SYS_landlock_add_rule, fd, LANDLOCK_RULE_PATH_BENEATH,
+		    &rule, 0) == -1) {
+			diag_error(d, o->file, o->line, "landlock_paths: %s: %s",
+			    path, strerror(errno));
+			close(rule.parent_fd);
+			goto fail;
+		}
+		close(rule.parent_fd);
+	}
+	plan->landlock_fd = fd;
+	return 0;
+fail:
+	close(fd);
+	return -1;
+}
+
 int
 spawn_plan_build(struct spawn_plan *plan, const struct service *svc,
     struct diag *d)
 {
 	memset(plan, 0, sizeof(*plan));
+	plan->built = 1;
 	plan->exec_fd = -1;
+	plan->landlock_fd = -1;
 	plan->path = svc->server;
 	plan->argv = svc->argv;
 	plan->uid = svc->uid;
@@ -114,6 +184,10 @@ spawn_plan_build(struct spawn_plan *plan, const struct service *svc,
 	plan->no_new_privs = svc->no_new_privs;
 	plan_signals(plan);
 	plan_env(plan, svc);
+	if (plan_landlock(plan, svc, d) == -1) {
+		spawn_plan_free(plan);
+		return -1;
+	}
 	if (seccomp_profile_compile(svc, &plan->filter, d,
 	    svc->origin[ATTR_SECCOMP].file, svc->origin[ATTR_SECCOMP].line) == -1) {
 		spawn_plan_free(plan);
@@ -147,10 +221,16 @@ spawn_plan_listener(struct spawn_plan *plan, uid_t uid, gid_t gid, int exec_fd,
 void
 spawn_plan_free(struct spawn_plan *plan)
 {
+	if (!plan->built)
+		return;         /* never built (a built-in, or a failed load) */
 	if (plan->env != NULL)
 		for (size_t i = 0; i < plan->nenv; i++)
 			free(plan->env[i]);
 	free(plan->env);
 	plan->env = NULL;
+	if (plan->landlock_fd >= 0)
+		close(plan->landlock_fd);
+	plan->landlock_fd = -1;
 	seccomp_profile_free(&plan->filter);
+	plan->built = 0;
 }

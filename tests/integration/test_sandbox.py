@@ -124,6 +124,30 @@ def test_chroot():
         s.close()
 
 
+def test_landlock_paths():
+    h = Hinetd("")
+    allowed = h.write("allowed.txt", "inside the sandbox\n")
+    secret = h.write("secret.txt", "must not be read\n")
+    os.chmod(allowed, 0o644)
+    os.chmod(secret, 0o644)
+    paths = "/lib /usr/lib /lib64 /etc/ld.so.cache %s" % allowed
+    for name, port, target in (("reads_allowed", 7113, allowed),
+                               ("reads_secret", 7114, secret)):
+        h.write(os.path.join("hinetd.d", name),
+                "service %s\n{\n\tsocket_type = stream\n\twait = no\n"
+                "\tuser = nobody\n\tserver = /bin/cat\n\tserver_args = %s\n"
+                "\tport = %d\n\ttype = UNLISTED\n\tlandlock_paths = %s\n}\n"
+                % (name, target, port, paths))
+    with h:
+        assert talk(7113) == b"inside the sandbox\n"
+        out = talk(7114)        # stderr is the socket too
+        assert b"must not be read" not in out, "read outside landlock_paths"
+        assert b"Permission denied" in out, out
+        # cat could not open it: EACCES, exit status 1.
+        h.wait_log(r"service=reads_secret .*action=exit pid=\d+ status=1")
+        h.wait_log(r"service=reads_allowed .*action=exit pid=\d+ status=0")
+
+
 def test_env_and_passenv():
     rep, _ = probe_report("\tenv = GREETING=hello LANG=C\n", 7110)
     assert rep["env"]["GREETING"] == "hello" and rep["env"]["LANG"] == "C"
