@@ -151,6 +151,10 @@ ipc_msg_check(const struct ipc_msg *m, int from_listener)
 		if (memchr(m->u.spawn.host, '\0', sizeof(m->u.spawn.host)) == NULL ||
 		    memchr(m->u.spawn.ident, '\0', sizeof(m->u.spawn.ident)) == NULL)
 			return "unterminated string";
+		/* Zero padding: no room for a covert or future field. */
+		for (size_t i = 0; i < sizeof(m->u.spawn.pad); i++)
+			if (m->u.spawn.pad[i] != 0)
+				return "nonzero padding";
 	}
 	return NULL;
 }

@@ -60,6 +60,15 @@ struct ipc_spawn {
 	uint32_t token;         /* listener's own, echoed in reports */
 	char     host[IPC_HOST_MAX];   /* "" or a confirmed name */
 	char     ident[IPC_IDENT_MAX]; /* "" or the ident answer */
+	/*
+	 * The listener's look-up outcomes (enum ha_name_state and enum
+	 * ha_user_state; 0: not looked up), so that privd can repeat the
+	 * access decision with the same facts.  KNOWN goes with a non-empty
+	 * host or ident, anything else with an empty one.
+	 */
+	uint8_t  name_state;
+	uint8_t  user_state;
+	uint8_t  pad[6];        /* zero; keeps the size a multiple of 8 */
 };
 
 struct ipc_report {
@@ -115,7 +124,8 @@ void   ipc_msg_close_fds(struct ipc_msg *m);
 /*
  * Check a received message's framing: version, known type, exact size,
  * descriptor count, no truncation, and that a spawn request's strings are
- * NUL-terminated.  Returns NULL or a short reason.
+ * NUL-terminated and its padding zero.  (The look-up states are checked by
+ * privd, which knows their values.)  Returns NULL or a short reason.
  */
 const char *ipc_msg_check(const struct ipc_msg *m, int from_listener);
 

@@ -134,7 +134,6 @@ finish(struct parked *p, enum ha_status st, const struct ha_decision *dec,
 	struct lservice *ls = p->ls;
 	const struct sockaddr *peer = (const struct sockaddr *)&p->peer;
 	char rule[HA_ADDR_MAX + 300];
-	const char *host = NULL, *ident = NULL;
 
 	unpark(p);
 	if (xdenied) {
@@ -143,8 +142,9 @@ finish(struct parked *p, enum ha_status st, const struct ha_decision *dec,
 		conn_deny(ls, peer, p->peerlen, rule);
 		goto drop;
 	}
-	if (st != HA_GRANT) {
-		/* HA_DENY; HA_DELEGATE (twist) is refused at load by privd. */
+	if (st != HA_GRANT && st != HA_DELEGATE) {
+		/* HA_DENY.  A `twist` (HA_DELEGATE) is admitted: privd repeats
+		 * the decision and runs the twist command instead of the server. */
 		snprintf(rule, sizeof(rule), "%s:%d", dec->file ? dec->file : "-",
 		    dec->line);
 		if (dec->file == NULL)
@@ -158,12 +158,8 @@ finish(struct parked *p, enum ha_status st, const struct ha_decision *dec,
 		}
 		goto drop;
 	}
-	if (p->req.client.name_state == HA_NAME_KNOWN)
-		host = p->req.client.name;
-	if (p->req.user_state == HA_USER_KNOWN)
-		ident = p->req.user;
 	apply_socket_options(ls, p->fd, dec);
-	conn_admitted(ls, p->fd, peer, p->peerlen, p->src, host, ident,
+	conn_admitted(ls, p->fd, peer, p->peerlen, p->src, &p->req,
 	    rule_priority(dec, LOG_INFO));
 	free(p);
 	return;
@@ -303,7 +299,7 @@ step(struct parked *p)
 		else
 			st = ha_eval(L.cfg->allow_table, L.cfg->deny_table,
 			    &p->req, &dec);
-		if (st == HA_GRANT) {
+		if (st == HA_GRANT || st == HA_DELEGATE) {
 			x = xinetd_access(svc, &p->req.client, &xwhy);
 			if (x == XA_NEED_NAME)
 				st = HA_NEED_HOSTNAME;

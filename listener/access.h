@@ -30,10 +30,12 @@ enum xa_result { XA_ADMIT = 0, XA_DENY, XA_NEED_NAME };
 enum xa_result xinetd_access(const struct service *svc,
          const struct ha_endpoint *client, enum svc_attr *why);
 
-/* conn.c: an admitted connection, with the confirmed name and ident user
- * (NULL: not looked up or unknown); pri: syslog priority of its log line. */
+/* conn.c: an admitted connection, with the facts its decision used (the
+ * confirmed name and ident user are handed to privd, with the look-up
+ * states, so that privd can repeat the decision); pri: syslog priority of
+ * its log line. */
 void conn_admitted(struct lservice *ls, int fd, const struct sockaddr *peer,
-         socklen_t peerlen, struct src_count *src, const char *host,
-         const char *ident, int pri);
+         socklen_t peerlen, struct src_count *src, const struct ha_request *req,
+         int pri);
 
 #endif

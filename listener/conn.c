@@ -71,9 +71,10 @@ conn_deny(const struct lservice *ls, const struct sockaddr *peer,
 /* Hand an admitted connection to privd, which runs the service on it. */
 static void
 admit(struct lservice *ls, int fd, const struct sockaddr *peer,
-    socklen_t peerlen, struct src_count *src, const char *host,
-    const char *ident, int pri)
+    socklen_t peerlen, struct src_count *src, const struct ha_request *req,
+    int pri)
 {
+	const char *host = NULL, *ident = NULL;
 	struct sockaddr_storage ss;
 	socklen_t sslen = sizeof(ss);
 
@@ -89,7 +90,12 @@ admit(struct lservice *ls, int fd, const struct sockaddr *peer,
 		return;
 	}
 	conn_log_pri(ls, pri, peer, peerlen, "action=allow");
-	if (link_send_spawn(ls, fd, host, ident) == -1) {
+	if (req->client.name_state == HA_NAME_KNOWN)
+		host = req->client.name;
+	if (req->user_state == HA_USER_KNOWN)
+		ident = req->user;
+	if (link_send_spawn(ls, fd, host, ident, req->client.name_state,
+	    req->user_state) == -1) {
 		conn_log(ls, peer, peerlen, "action=limit limit=children reason=queue");
 		close(fd);
 		limits_source_put(src);
@@ -103,15 +109,15 @@ admit(struct lservice *ls, int fd, const struct sockaddr *peer,
 /* An admitted connection (access.c decided): serve it or hand it over. */
 void
 conn_admitted(struct lservice *ls, int fd, const struct sockaddr *peer,
-    socklen_t peerlen, struct src_count *src, const char *host,
-    const char *ident, int pri)
+    socklen_t peerlen, struct src_count *src, const struct ha_request *req,
+    int pri)
 {
 	if (ls->svc->builtin != BUILTIN_NONE) {
 		conn_log_pri(ls, pri, peer, peerlen, "action=allow");
 		builtin_stream_start(ls, fd, peer, peerlen, src);
 		return;
 	}
-	admit(ls, fd, peer, peerlen, src, host, ident, pri);
+	admit(ls, fd, peer, peerlen, src, req, pri);
 }
 
 /* One accepted connection: limits, then access (access.c, may park it). */

@@ -102,7 +102,7 @@ void wait_wake(struct lservice *ls);
 
 /* privd_link.c */
 int  link_send_spawn(struct lservice *ls, int fd, const char *host,
-         const char *ident);
+         const char *ident, unsigned name_state, unsigned user_state);
 void link_readable(void);
 void link_writable(void);
 int  link_busy(void);

@@ -51,7 +51,8 @@ send_one(struct pending *p)
 }
 
 int
-link_send_spawn(struct lservice *ls, int fd, const char *host, const char *ident)
+link_send_spawn(struct lservice *ls, int fd, const char *host, const char *ident,
+    unsigned name_state, unsigned user_state)
 {
 	struct pending p;
 
@@ -63,6 +64,8 @@ link_send_spawn(struct lservice *ls, int fd, const char *host, const char *ident
 		str_copy(p.msg.host, host, sizeof(p.msg.host));
 	if (ident != NULL)
 		str_copy(p.msg.ident, ident, sizeof(p.msg.ident));
+	p.msg.name_state = (uint8_t)name_state;
+	p.msg.user_state = (uint8_t)user_state;
 	p.fd = fd;
 	if (q_len == 0 && send_one(&p) == 0)
 		return 0;

@@ -88,7 +88,7 @@ wait_wake(struct lservice *ls)
 		return;
 	make_blocking(ls->fd);
 	conn_log(ls, peer, ls->wait_peerlen, "action=allow");
-	if (link_send_spawn(ls, -1, NULL, NULL) == -1) {
+	if (link_send_spawn(ls, -1, NULL, NULL, 0, 0) == -1) {
 		conn_log(ls, peer, ls->wait_peerlen,
 		    "action=limit limit=children reason=queue");
 		return;

@@ -1,14 +1,39 @@
 /*
- * access_opts.c: which hosts_options(5) options this hinetd carries out.
+ * access_opts.c: the hosts_options(5) options privd carries out, and
+ * privd's own repetition of the access decision.
+ *
  * The listener carries out allow, deny, severity, keepalive, linger and
- * rfc931 itself.  The options that would change the spawned process
- * (setenv, umask, user, nice, spawn, twist) must be applied by privd from
- * its own tables, and `banners` needs files the listener cannot open:
- * none of them is carried out yet, so a rule using one makes the load
- * fail (never silently ignored).  See docs/access-control.md.
+ * rfc931 itself.  The options that change the spawned process (setenv,
+ * umask, user, nice, spawn, twist) are carried out here, from privd's own
+ * copy of the tables: the listener only says "admitted", never which rule
+ * or which options.  privd repeats the decision with the facts the
+ * listener reported (a confirmed name, an ident user, the look-up states);
+ * it never looks anything up itself, so a fact the listener did not report
+ * is unknown.  A decision of "deny" means the listener admitted a client
+ * the rules refuse: the spawn is refused and counted as a bad message.
+ *
+ * `banners` needs files the listener cannot open and privd does not serve
+ * the connection: a rule using it still makes the load fail (never
+ * silently ignored).  See docs/access-control.md.
  */
 #include "privd/privd.h"
 #include "policy/hosts_access.h"
+#include "common/log.h"
+#include "common/util.h"
+
+#include <errno.h>
+#include <grp.h>
+#include <limits.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <string.h>
+
+/* Variables hinetd sets for every connection (conn_spawn.c env_build):
+ * a rule may not replace them, so the server can trust them. */
+static const char *const conn_vars[] = {
+	"PROTO", "TCPREMOTEIP", "TCPREMOTEPORT", "REMOTE_ADDR", "REMOTE_PORT",
+	"TCPLOCALIP", "TCPLOCALPORT", "TCPREMOTEHOST", "TCPREMOTEINFO",
+};
 
 static void
 check_table(const struct ha_table *t, struct diag *d)
@@ -17,18 +42,39 @@ check_table(const struct ha_table *t, struct diag *d)
 		return;
 	for (size_t i = 0; i < t->n; i++) {
 		const struct ha_rule *r = &t->rules[i];
+		size_t nsetenv = 0, nspawn = 0;
+
 		for (size_t k = 0; k < r->nopts; k++) {
-			switch (r->opts[k].kind) {
+			const struct ha_option *o = &r->opts[k];
+
+			switch (o->kind) {
 			case HA_OPT_BANNERS:
-			case HA_OPT_SETENV:
-			case HA_OPT_UMASK:
-			case HA_OPT_USER:
-			case HA_OPT_NICE:
-			case HA_OPT_SPAWN:
-			case HA_OPT_TWIST:
 				diag_error(d, t->file, r->line, "option \"%s\" "
 				    "is not supported by hinetd",
-				    ha_option_name(r->opts[k].kind));
+				    ha_option_name(o->kind));
+				break;
+			case HA_OPT_SETENV:
+				if (++nsetenv == ACCESS_SETENV_MAX + 1)
+					diag_error(d, t->file, r->line, "more than "
+					    "%d setenv options in one rule",
+					    ACCESS_SETENV_MAX);
+				if (strlen(o->name) >= ACCESS_ENV_NAME_MAX)
+					diag_error(d, t->file, r->line, "setenv name "
+					    "longer than %d bytes",
+					    ACCESS_ENV_NAME_MAX - 1);
+				for (size_t v = 0; v < sizeof(conn_vars) /
+				    sizeof(conn_vars[0]); v++)
+					if (strcmp(o->name, conn_vars[v]) == 0)
+						diag_error(d, t->file, r->line,
+						    "setenv may not replace %s (hinetd "
+						    "sets it for every connection)",
+						    o->name);
+				break;
+			case HA_OPT_SPAWN:
+				if (++nspawn == ACCESS_SPAWN_MAX + 1)
+					diag_error(d, t->file, r->line, "more than "
+					    "%d spawn options in one rule",
+					    ACCESS_SPAWN_MAX);
 				break;
 			default:
 				break;
@@ -45,4 +91,207 @@ access_options_check(const struct config *cfg, struct diag *d)
 	check_table(cfg->allow_table, d);
 	check_table(cfg->deny_table, d);
 	return d->errors > before ? -1 : 0;
+}
+
+/*
+ * Per-spawn buffers.  The child of spawn_run() shares privd's memory until
+ * it execs, so everything it reads lives here, filled before the spawn;
+ * static because privd handles one request at a time and nothing may be
+ * allocated for (or in) the child.
+ */
+static char  env_buf[ACCESS_SETENV_MAX][ACCESS_ENV_NAME_MAX + 1 + HA_EXPAND_MAX];
+static char  twist_buf[HA_EXPAND_MAX];
+static char *twist_argv[4];
+static char  spawn_buf[ACCESS_SPAWN_MAX][HA_EXPAND_MAX];
+static char *spawn_argv[ACCESS_SPAWN_MAX][4];
+static gid_t groups_buf[NGROUPS_MAX];
+
+/* setenv NAME again: the later one wins, as with tcpd's setenv(3). */
+static void
+apply_setenv(struct access_apply *a, const struct ha_option *o,
+    const char *value)
+{
+	size_t n = strlen(o->name), i;
+
+	for (i = 0; i < a->nenv; i++)
+		if (strncmp(a->env[i], o->name, n) == 0 && a->env[i][n] == '=')
+			break;
+	if (i == ACCESS_SETENV_MAX)
+		return;                 /* refused at load */
+	snprintf(env_buf[i], sizeof(env_buf[i]), "%s=%s", o->name, value);
+	a->env[i] = env_buf[i];
+	if (i == a->nenv)
+		a->nenv++;
+}
+
+/* user NAME[.GROUP]: resolved now, in privd, never in the child. */
+static int
+apply_user(struct access_apply *a, const struct ha_option *o, char *why,
+    size_t whylen)
+{
+	const struct passwd *pw;
+	const struct group *gr;
+	uid_t uid;
+	gid_t gid;
+	int ngroups = (int)(sizeof(groups_buf) / sizeof(groups_buf[0]));
+
+	errno = 0;
+	if ((pw = getpwnam(o->name)) == NULL) {
+		snprintf(why, whylen, "user option: no user \"%s\"", o->name);
+		return -1;
+	}
+	uid = pw->pw_uid;
+	gid = pw->pw_gid;
+	if (o->arg != NULL) {
+		if ((gr = getgrnam(o->arg)) == NULL) {
+			snprintf(why, whylen, "user option: no group \"%s\"",
+			    o->arg);
+			return -1;
+		}
+		gid = gr->gr_gid;
+	}
+	if (getgrouplist(o->name, gid, groups_buf, &ngroups) == -1) {
+		snprintf(why, whylen, "user option: too many groups for \"%s\"",
+		    o->name);
+		return -1;
+	}
+	a->plan.uid = uid;
+	a->plan.gid = gid;
+	a->plan.groups = groups_buf;
+	a->plan.ngroups = ngroups;
+	return 0;
+}
+
+static void
+request_from(struct ha_request *req, const struct service *svc,
+    const struct ipc_spawn *m, const struct sockaddr_storage *local,
+    socklen_t locallen, const struct sockaddr_storage *peer, socklen_t peerlen)
+{
+	ha_request_init(req, svc->daemon != NULL && svc->daemon[0] != '\0' ?
+	    svc->daemon : svc->name, svc->name);
+	if (peerlen > 0)
+		(void)ha_endpoint_set_addr(&req->client,
+		    (const struct sockaddr *)peer, peerlen);
+	if (locallen > 0)
+		(void)ha_endpoint_set_addr(&req->server,
+		    (const struct sockaddr *)local, locallen);
+	/* Checked by conn_spawn: KNOWN carries a valid name, others none. */
+	if (m->name_state != HA_NAME_UNSET)
+		(void)ha_endpoint_set_name(&req->client,
+		    (enum ha_name_state)m->name_state, m->host);
+	if (m->user_state == HA_USER_KNOWN)
+		(void)ha_request_set_user(req, m->ident);
+	else if (m->user_state == HA_USER_UNKNOWN)
+		(void)ha_request_set_user(req, NULL);
+	req->pid = 0;
+}
+
+int
+access_recheck(const struct config *cfg, const struct service *svc,
+    const struct spawn_plan *base, const struct ipc_spawn *m,
+    const struct sockaddr_storage *local, socklen_t locallen,
+    const struct sockaddr_storage *peer, socklen_t peerlen,
+    struct access_apply *a, char *why, size_t whylen)
+{
+	static struct ha_request req;   /* large: not on the stack */
+	struct ha_decision dec;
+	enum ha_status st = HA_GRANT;
+	char value[HA_EXPAND_MAX];
+
+	a->plan = *base;
+	a->nenv = 0;
+	a->twist = 0;
+	a->nspawn = 0;
+	if ((svc->flags & SVC_FLAG_NOLIBWRAP) ||
+	    (cfg->allow_table == NULL && cfg->deny_table == NULL))
+		return ACCESS_OK;
+
+	request_from(&req, svc, m, local, locallen, peer, peerlen);
+	/* Each round settles one fact as unknown: three facts, three rounds. */
+	for (int i = 0; i < 8; i++) {
+		memset(&dec, 0, sizeof(dec));
+		st = ha_eval(cfg->allow_table, cfg->deny_table, &req, &dec);
+		if (st == HA_NEED_HOSTNAME)
+			(void)ha_endpoint_set_name(&req.client, HA_NAME_UNKNOWN, NULL);
+		else if (st == HA_NEED_SERVER_HOSTNAME)
+			(void)ha_endpoint_set_name(&req.server, HA_NAME_UNKNOWN, NULL);
+		else if (st == HA_NEED_USER)
+			(void)ha_request_set_user(&req, NULL);
+		else
+			break;
+	}
+	if (st != HA_GRANT && st != HA_DELEGATE) {
+		snprintf(why, whylen, "listener admitted a client the access "
+		    "rules deny (%s:%d)", dec.file ? dec.file : "-", dec.line);
+		return ACCESS_DENIED;
+	}
+	if (dec.rule == NULL)
+		return ACCESS_OK;
+
+	for (size_t k = 0; k < dec.rule->nopts; k++) {
+		const struct ha_option *o = &dec.rule->opts[k];
+
+		switch (o->kind) {
+		case HA_OPT_SETENV:
+		case HA_OPT_SPAWN:
+		case HA_OPT_TWIST:
+			/* Expansions are shell-safe: tcpd's character rule.
+			 * setenv: only its value template is expanded. */
+			if ((o->kind == HA_OPT_SETENV ? ha_expand(o->arg, &req,
+			    value, sizeof(value)) : ha_option_value(o, &req, value,
+			    sizeof(value))) == -1) {
+				snprintf(why, whylen, "%s option: expansion too "
+				    "long (%s:%d)", ha_option_name(o->kind),
+				    dec.file, dec.line);
+				return ACCESS_FAILED;
+			}
+			break;
+		default:
+			break;
+		}
+		switch (o->kind) {
+		case HA_OPT_SETENV:
+			apply_setenv(a, o, value);
+			break;
+		case HA_OPT_UMASK:
+			a->plan.umask = (int)o->num;
+			break;
+		case HA_OPT_NICE:
+			a->plan.nice_set = 1;
+			a->plan.nice = (int)o->num;
+			break;
+		case HA_OPT_USER:
+			if (apply_user(a, o, why, whylen) == -1)
+				return ACCESS_FAILED;
+			break;
+		case HA_OPT_SPAWN:
+			if (a->nspawn == ACCESS_SPAWN_MAX)
+				break;          /* refused at load */
+			str_copy(spawn_buf[a->nspawn], value, sizeof(spawn_buf[0]));
+			spawn_argv[a->nspawn][0] = (char *)"sh";
+			spawn_argv[a->nspawn][1] = (char *)"-c";
+			spawn_argv[a->nspawn][2] = spawn_buf[a->nspawn];
+			spawn_argv[a->nspawn][3] = NULL;
+			a->spawn_argv[a->nspawn] = spawn_argv[a->nspawn];
+			a->nspawn++;
+			break;
+		case HA_OPT_TWIST:
+			str_copy(twist_buf, value, sizeof(twist_buf));
+			twist_argv[0] = (char *)"sh";
+			twist_argv[1] = (char *)"-c";
+			twist_argv[2] = twist_buf;
+			twist_argv[3] = NULL;
+			a->twist = 1;
+			break;
+		default:
+			break;
+		}
+	}
+	if (a->twist) {
+		/* The server is replaced, its confinement is not. */
+		a->plan.exec_fd = -1;
+		a->plan.path = "/bin/sh";
+		a->plan.argv = twist_argv;
+	}
+	return ACCESS_OK;
 }

@@ -134,25 +134,27 @@ child_ended(struct child *c, int status)
 		privd.live_children--;
 	if (c->wait_svc && wait_child_ended(c, status))
 		return;
-	if (c->epoch == privd.listener.epoch && privd.listener.pid > 0 &&
+	if (!c->spawn_opt && c->epoch == privd.listener.epoch && privd.listener.pid > 0 &&
 	    c->gen == (g ? g->gen : 0)) {
 		listener_report(IPC_EXITED, c->svc_id, c->token, c->pid, status, 0,
 		    IPC_FAIL_NONE, &c->peer, c->peerlen);
 		return;
 	}
-	/* The listener that asked for it is gone: log it here. */
+	/* The listener that asked for it is gone (or, for a `spawn` option's
+	 * child, nobody asked): log it here. */
+	const char *extra = c->spawn_opt ? " reason=spawn-option" : "";
 	char peer[ADDR_STRLEN + 8] = "-";
 	if (c->peerlen > 0)
 		sockaddr_format_peer((struct sockaddr *)&c->peer, c->peerlen, peer,
 		    sizeof(peer));
 	char sig[16];
 	if (WIFSIGNALED(status))
-		log_info("service=%s proto=%s peer=%s action=exit pid=%ld signal=%s",
+		log_info("service=%s proto=%s peer=%s action=exit pid=%ld signal=%s%s",
 		    c->name, c->proto, peer, (long)c->pid,
-		    signal_name(WTERMSIG(status), sig, sizeof(sig)));
+		    signal_name(WTERMSIG(status), sig, sizeof(sig)), extra);
 	else
-		log_info("service=%s proto=%s peer=%s action=exit pid=%ld status=%d",
-		    c->name, c->proto, peer, (long)c->pid, WEXITSTATUS(status));
+		log_info("service=%s proto=%s peer=%s action=exit pid=%ld status=%d%s",
+		    c->name, c->proto, peer, (long)c->pid, WEXITSTATUS(status), extra);
 }
 
 void

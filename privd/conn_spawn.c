@@ -12,6 +12,7 @@
 #include "privd/privd.h"
 #include "common/log.h"
 #include "common/names.h"
+#include "policy/hosts_access.h"
 #include "common/util.h"
 
 #include <errno.h>
@@ -34,7 +35,7 @@ static const char CLIENT_GONE[] = "client went away";
 
 /* Built before each spawn, read by the child until it execs. */
 static char  env_dyn[ENV_DYN_MAX][ENV_VAL_MAX];
-static char *env_all[ENV_DYN_MAX + 1024 + 1];
+static char *env_all[ENV_DYN_MAX + ACCESS_SETENV_MAX + 1024 + 1];
 
 static int
 addr_is_any(const struct sockaddr_storage *ss)
@@ -135,10 +136,26 @@ env_add_addr(size_t *n, const char *ipname, const char *portname,
 	}
 }
 
-/* PROTO, the addresses, the confirmed name and ident, then the plan's. */
+/* Is the plan's "NAME=..." entry replaced by a rule's setenv? */
+static int
+env_overridden(const char *entry, const struct access_apply *a)
+{
+	size_t n = strcspn(entry, "=");
+
+	for (size_t i = 0; i < a->nenv; i++)
+		if (strncmp(a->env[i], entry, n) == 0 && a->env[i][n] == '=')
+			return 1;
+	return 0;
+}
+
+/*
+ * PROTO, the addresses, the confirmed name and ident, then the matched
+ * rule's setenv variables (never one of the former: refused at load), then
+ * the plan's unless a setenv replaced it.
+ */
 static char *const *
 env_build(const struct service *svc, const struct spawn_plan *plan,
-    const struct ipc_spawn *m, const struct sockaddr_storage *local,
+    const struct access_apply *a, const struct ipc_spawn *m, const struct sockaddr_storage *local,
     socklen_t locallen, const struct sockaddr_storage *peer, socklen_t peerlen)
 {
 	size_t n = 0;
@@ -160,8 +177,11 @@ env_build(const struct service *svc, const struct spawn_plan *plan,
 		env_all[n] = env_dyn[n];
 		n++;
 	}
+	for (size_t i = 0; i < a->nenv; i++)
+		env_all[n++] = a->env[i];
 	for (size_t i = 0; i < plan->nenv && n < sizeof(env_all) / sizeof(env_all[0]) - 1; i++)
-		env_all[n++] = plan->env[i];
+		if (!env_overridden(plan->env[i], a))
+			env_all[n++] = plan->env[i];
 	env_all[n] = NULL;
 	return env_all;
 }
@@ -178,9 +198,94 @@ reject(const struct ipc_spawn *m, int fd, const char *why)
 	listener_bad(why);
 }
 
+/* The look-up states must agree with the strings they come with. */
+static const char *
+check_states(const struct ipc_spawn *m)
+{
+	if (m->name_state > HA_NAME_KNOWN)
+		return "invalid host name state";
+	if (m->user_state > HA_USER_KNOWN)
+		return "invalid ident state";
+	if ((m->name_state == HA_NAME_KNOWN) != (m->host[0] != '\0'))
+		return "host name does not match its state";
+	if ((m->user_state == HA_USER_KNOWN) != (m->ident[0] != '\0'))
+		return "ident answer does not match its state";
+	return NULL;
+}
+
+static void
+log_peer(char *buf, size_t len, const struct sockaddr_storage *peer,
+    socklen_t peerlen)
+{
+	str_copy(buf, "-", len);
+	if (peerlen > 0)
+		sockaddr_format_peer((const struct sockaddr *)peer, peerlen, buf,
+		    len);
+}
+
+/*
+ * The `spawn` options of the matched rule: each a child of its own under
+ * the same plan, stdio on /dev/null, counted against the global cap and
+ * reaped like any other; it reports to nobody (privd logs it).  Run before
+ * the server, as tcpd does.
+ */
+static void
+spawn_options(const struct service *svc, const struct access_apply *a,
+    char *const *envp, const struct sockaddr_storage *peer, socklen_t peerlen)
+{
+	static struct spawn_plan sp;    /* read by the child until it execs */
+	struct spawn_io io;
+	char peerbuf[ADDR_STRLEN + 8];
+	enum spawn_step step;
+	pid_t pid, child_pid;
+	int err;
+
+	log_peer(peerbuf, sizeof(peerbuf), peer, peerlen);
+	for (size_t i = 0; i < a->nspawn; i++) {
+		if (privd.live_children >= privd.max_children) {
+			log_info("service=%s proto=%s peer=%s action=limit "
+			    "limit=children max=%u reason=spawn-option", svc->name,
+			    svc->proto_name, peerbuf, privd.max_children);
+			return;
+		}
+		sp = a->plan;
+		sp.exec_fd = -1;
+		sp.path = "/bin/sh";
+		sp.argv = a->spawn_argv[i];
+		io.stdio_fd = privd.devnull;
+		io.inherit = NULL;
+		io.ninherit = 0;
+		io.envp = envp;
+		pid = spawn_run(&sp, &io, &child_pid, &err, &step);
+		if (child_pid > 0) {
+			struct child *c = children_add(child_pid);
+			c->svc_id = UINT32_MAX;
+			c->wait_sock = -1;
+			c->spawn_opt = 1;
+			c->quiet = pid < 0;
+			c->peer = *peer;
+			c->peerlen = peerlen;
+			str_copy(c->name, svc->name, sizeof(c->name));
+			str_copy(c->proto, svc->proto_name, sizeof(c->proto));
+			privd.live_children++;
+		}
+		if (pid > 0)
+			log_info("service=%s proto=%s peer=%s action=spawn pid=%ld "
+			    "reason=spawn-option", svc->name, svc->proto_name,
+			    peerbuf, (long)pid);
+		else
+			log_warnx("service=%s proto=%s peer=%s action=error pid=%ld "
+			    "step=%s errno=%s (%s) reason=spawn-option", svc->name,
+			    svc->proto_name, peerbuf, (long)child_pid,
+			    spawn_step_name(step), strerrorname_np(err) ?
+			    strerrorname_np(err) : "?", strerror(err));
+	}
+}
+
 void
 conn_spawn(const struct ipc_spawn *m, int fd, int is_wait)
 {
+	static struct access_apply apply;       /* read by the child */
 	struct generation *g = privd.cur;
 	const struct service *svc;
 	const struct spawn_plan *plan;
@@ -189,8 +294,9 @@ conn_spawn(const struct ipc_spawn *m, int fd, int is_wait)
 	struct spawn_io io;
 	enum spawn_step step;
 	const char *why;
+	char whybuf[HA_NAME_MAX + 200];
 	pid_t pid, child_pid;
-	int err;
+	int err, rc;
 
 	memset(&peer, 0, sizeof(peer));
 	memset(&local, 0, sizeof(local));
@@ -208,6 +314,8 @@ conn_spawn(const struct ipc_spawn *m, int fd, int is_wait)
 		return reject(m, fd, "invalid host name");
 	if (m->ident[0] != '\0' && !name_valid_ident(m->ident))
 		return reject(m, fd, "invalid ident answer");
+	if ((why = check_states(m)) != NULL)
+		return reject(m, fd, why);
 	if (is_wait) {
 		if (g->wait_pid[m->svc_id] != 0) {
 			/* Started for an earlier listener: its exit comes here. */
@@ -228,11 +336,34 @@ conn_spawn(const struct ipc_spawn *m, int fd, int is_wait)
 	} else if (why != NULL)
 		return reject(m, fd, why);
 
+	/*
+	 * A connection: decide again from privd's own tables (the listener
+	 * may be compromised) and prepare the matched rule's options.  A wait
+	 * service has no client yet: the listener's datagram check stands.
+	 */
+	if (is_wait) {
+		apply.plan = *plan;
+		apply.nenv = 0;
+		apply.twist = 0;
+		apply.nspawn = 0;
+	} else if ((rc = access_recheck(g->cfg, svc, plan, m, &local, locallen,
+	    &peer, peerlen, &apply, whybuf, sizeof(whybuf))) == ACCESS_DENIED)
+		return reject(m, fd, whybuf);
+	else if (rc == ACCESS_FAILED) {
+		char peerbuf[ADDR_STRLEN + 8];
+		log_peer(peerbuf, sizeof(peerbuf), &peer, peerlen);
+		log_warnx("service=%s proto=%s peer=%s action=error %s",
+		    svc->name, svc->proto_name, peerbuf, whybuf);
+		close(fd);
+		listener_report(IPC_SPAWN_FAILED, m->svc_id, m->token, 0, 0,
+		    ENOENT, IPC_FAIL_EXEC, &peer, peerlen);
+		return;
+	}
+	plan = &apply.plan;
+
 	if (privd.live_children >= privd.max_children) {
-		char peerbuf[ADDR_STRLEN + 8] = "-";
-		if (peerlen > 0)
-			sockaddr_format_peer((struct sockaddr *)&peer, peerlen,
-			    peerbuf, sizeof(peerbuf));
+		char peerbuf[ADDR_STRLEN + 8];
+		log_peer(peerbuf, sizeof(peerbuf), &peer, peerlen);
 		log_info("service=%s proto=%s peer=%s action=limit limit=children "
 		    "max=%u", svc->name, svc->proto_name, peerbuf, privd.max_children);
 		if (!is_wait)
@@ -245,7 +376,9 @@ conn_spawn(const struct ipc_spawn *m, int fd, int is_wait)
 	io.stdio_fd = fd;
 	io.inherit = NULL;
 	io.ninherit = 0;
-	io.envp = env_build(svc, plan, m, &local, locallen, &peer, peerlen);
+	io.envp = env_build(svc, plan, &apply, m, &local, locallen, &peer,
+	    peerlen);
+	spawn_options(svc, &apply, io.envp, &peer, peerlen);
 	pid = spawn_run(plan, &io, &child_pid, &err, &step);
 	if (!is_wait)
 		close(fd);

@@ -305,6 +305,7 @@ main(int argc, char *argv[])
 	privd.pidfile = DEFAULT_PIDFILE;
 	privd.listener.ctl = -1;
 	privd.listener_exe = -1;
+	privd.devnull = -1;
 	privd.max_children = PRIVD_MAX_CHILDREN;
 
 	while ((ch = getopt(argc, argv, "dtTjf:s:A:D:p:u:L:")) != -1) {
@@ -361,6 +362,9 @@ main(int argc, char *argv[])
 	pidfile_write();
 	setup_signals();
 	spawn_init();
+	/* Opened once: stdio of `spawn` option children (access_opts.c). */
+	if ((privd.devnull = open("/dev/null", O_RDWR | O_CLOEXEC)) == -1)
+		fatal("/dev/null");
 	if ((privd.epfd = epoll_create1(EPOLL_CLOEXEC)) == -1)
 		fatal("epoll_create1");
 	privd.timerfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);

@@ -47,6 +47,8 @@ struct privd {
 	const char         *pidfile;
 	const char         *listener_path;
 	int                 listener_exe;       /* O_PATH fd of the checked program */
+	int                 devnull;            /* /dev/null O_RDWR: stdio of
+	                                           `spawn` option children */
 	uid_t               listener_uid;
 	gid_t               listener_gid;
 
@@ -67,8 +69,38 @@ void               generation_free(struct generation *g, struct generation *next
 void               generation_close_socks(struct generation *g,
                        const struct generation *keep);
 
-/* access_opts.c: refuse access-file options privd does not carry out. */
+/*
+ * access_opts.c: refuse access-file options privd does not carry out (at
+ * load); repeat the access decision for a spawn request and prepare the
+ * matched rule's process options.
+ */
+#define ACCESS_SETENV_MAX    8          /* setenv options in one rule */
+#define ACCESS_SPAWN_MAX     4          /* spawn options in one rule */
+#define ACCESS_ENV_NAME_MAX  128        /* setenv name, NUL included */
+
+struct access_apply {
+	struct spawn_plan plan;         /* the service's, with umask, nice,
+	                                   user and twist applied */
+	char         *env[ACCESS_SETENV_MAX];   /* "NAME=value" */
+	size_t        nenv;
+	int           twist;            /* plan runs the twist command */
+	char *const  *spawn_argv[ACCESS_SPAWN_MAX];     /* sh -c CMD */
+	size_t        nspawn;
+};
+
+enum { ACCESS_OK = 0, ACCESS_DENIED = -1, ACCESS_FAILED = -2 };
+
 int  access_options_check(const struct config *cfg, struct diag *d);
+/*
+ * ACCESS_OK with *a ready (its pointers stay valid until the next call);
+ * ACCESS_DENIED: the rules deny this client (why says which rule);
+ * ACCESS_FAILED: an option cannot be carried out (why says which).
+ */
+int  access_recheck(const struct config *cfg, const struct service *svc,
+         const struct spawn_plan *base, const struct ipc_spawn *m,
+         const struct sockaddr_storage *local, socklen_t locallen,
+         const struct sockaddr_storage *peer, socklen_t peerlen,
+         struct access_apply *a, char *why, size_t whylen);
 
 /* sockets.c */
 int  sockets_bind(struct generation *g, struct generation *old, struct diag *d);
@@ -93,6 +125,8 @@ struct child {
 	int      wait_svc;
 	int      wait_sock;       /* wait service: the listening socket it got */
 	int      quiet;           /* spawn failed after clone: no exit report */
+	int      spawn_opt;       /* a `spawn` option's child: reports to
+	                             nobody, its exit logged by privd */
 	socklen_t peerlen;
 	struct sockaddr_storage peer;
 	char     name[SVC_NAME_MAX];

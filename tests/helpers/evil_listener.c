@@ -153,10 +153,12 @@ main(int argc, char *argv[])
 		say("hostile-host-name");
 		m = spawn_msg(IPC_SPAWN_CONN, 0);
 		strcpy(m.host, "evil;rm -rf /");
+		m.name_state = 3;       /* HA_NAME_KNOWN */
 		send_raw(&m, sizeof(m), &cfd, 1);
 		say("valid-connection");
 		m = spawn_msg(IPC_SPAWN_CONN, 0);
 		strcpy(m.host, "client.example");
+		m.name_state = 3;       /* HA_NAME_KNOWN */
 		send_raw(&m, sizeof(m), &cfd, 1);
 		close(cfd);
 	}

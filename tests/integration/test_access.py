@@ -354,10 +354,82 @@ def test_ident():
 # ---- Load-time refusals and UDP ----------------------------------------
 
 def test_unsupported_option_refused():
-    h = probe_h(7430, allow="ALL: ALL : twist /bin/echo no\n")
+    h = probe_h(7430, allow="ALL: ALL : banners /etc/banners\n")
     r = subprocess.run(h.args() + ["-t"], capture_output=True, text=True)
     assert r.returncode == 1, r
-    assert "%s:1: option \"twist\" is not supported" % h.allow in r.stderr, r.stderr
+    assert "%s:1: option \"banners\" is not supported" % h.allow in r.stderr, r.stderr
+
+
+def test_setenv_refusals_at_load():
+    for rule, msg in (("setenv TCPREMOTEIP 1.2.3.4", "setenv may not replace TCPREMOTEIP"),
+                      (" : ".join(["setenv V%d x" % i for i in range(9)]),
+                       "more than 8 setenv options")):
+        h = probe_h(7431, allow="ALL: ALL : %s\n" % rule)
+        r = subprocess.run(h.args() + ["-t"], capture_output=True, text=True)
+        assert r.returncode == 1, r
+        assert msg in r.stderr, r.stderr
+
+
+# ---- Process options, carried out by privd -----------------------------
+
+def test_option_setenv():
+    with probe_h(7432, allow="ALL: 127.0.0.2 : setenv GREETING hi-%a\n") as h:
+        env = probe_env(7432, "127.0.0.2")
+        assert env is not None and env.get("GREETING") == "hi-127.0.0.2", env
+        assert env.get("TCPREMOTEIP") == "127.0.0.2", env
+        env = probe_env(7432, "127.0.0.3")          # another rule: none
+        assert env is not None and "GREETING" not in env, env
+        assert "rejected" not in h.log(), h.log()
+
+
+def probe_rep(port, source):
+    out = served(port, source, b"")
+    return parse_probe(out) if out else None
+
+
+def test_option_umask_nice():
+    with probe_h(7433, allow="ALL: 127.0.0.2 : umask 077 : nice 5\n"):
+        rep = probe_rep(7433, "127.0.0.2")
+        assert rep is not None, rep
+        assert rep["status"]["Umask"] == "0077", rep["status"]
+        assert rep["nice"] == "5", rep
+
+
+def test_option_user():
+    with probe_h(7434, allow="ALL: 127.0.0.2 : user daemon\n"):
+        rep = probe_rep(7434, "127.0.0.2")
+        assert rep is not None, rep
+        assert rep["status"]["Uid"].split()[0] == "1", rep["status"]
+        assert rep["status"]["Gid"].split()[0] == "1", rep["status"]
+        rep = probe_rep(7434, "127.0.0.3")          # the service's own user
+        assert rep["status"]["Uid"].split()[0] == "65534", rep["status"]
+
+
+def test_option_twist():
+    with probe_h(7435, allow="ALL: 127.0.0.2 : twist /bin/echo twisted %d\n") as h:
+        got = served(7435, "127.0.0.2", b"")     # data unread: a reset
+        assert got == b"twisted probe\n", got
+        h.wait_log(r"service=7435 proto=tcp peer=127\.0\.0\.2:\d+ action=exit "
+                   r"pid=\d+ status=0")
+        assert probe_env(7435, "127.0.0.3") is not None
+
+
+def test_option_spawn():
+    h = probe_h(7436, allow=None)
+    out = os.path.join(h.dir, "spawned")
+    os.mkdir(out)
+    os.chmod(out, 0o777)                            # the service user's
+    flag = os.path.join(out, "flag")
+    h.write("hosts.allow", "ALL: 127.0.0.2 : spawn /bin/sh -c \"echo spawned-%%a > %s\"\n"
+            % flag)
+    with h:
+        env = probe_env(7436, "127.0.0.2")
+        assert env is not None, "the service did not run"
+        h.wait_log(r"service=7436 proto=tcp peer=127\.0\.0\.2:\d+ action=spawn "
+                   r"pid=\d+ reason=spawn-option")
+        h.wait_log(r"service=7436 .*action=exit pid=\d+ status=0 reason=spawn-option")
+        with open(flag) as f:
+            assert f.read() == "spawned-127.0.0.2\n"
 
 
 def test_udp_builtin_checked():

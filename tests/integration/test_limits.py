@@ -41,7 +41,13 @@ def closed_at_once(s, timeout=2.0):
 
 def served_by_cat(s, word=b"ping\n"):
     s.sendall(word)
-    return s.recv(100) == word
+    got = b""
+    while len(got) < len(word):         # a reply may come in pieces
+        chunk = s.recv(100)
+        if not chunk:
+            break
+        got += chunk
+    return got == word
 
 
 def pid_of(h, port, nth):

@@ -67,6 +67,15 @@ test_ipc_framing(void **state)
 	m = msg_of(IPC_SPAWN_CONN, sizeof(struct ipc_spawn), 1);
 	memset(m.u.spawn.ident, 'x', sizeof(m.u.spawn.ident));
 	assert_string_equal(ipc_msg_check(&m, 1), "unterminated string");
+	/* The look-up states fit the size table; the padding is checked. */
+	assert_int_equal(sizeof(struct ipc_spawn), 344);
+	assert_int_equal(sizeof(struct ipc_spawn) % 8, 0);
+	m = msg_of(IPC_SPAWN_CONN, sizeof(struct ipc_spawn), 1);
+	m.u.spawn.name_state = 3;
+	m.u.spawn.user_state = 2;
+	assert_null(ipc_msg_check(&m, 1));
+	m.u.spawn.pad[5] = 1;
+	assert_string_equal(ipc_msg_check(&m, 1), "nonzero padding");
 }
 
 static struct config *
