@@ -384,17 +384,8 @@ access_check_peer(struct lservice *ls, const struct sockaddr *peer,
 	    (const struct sockaddr *)&svc->addr, any ? 0 : locallen);
 	if (rulelen > 0)
 		str_copy(rule, "-", rulelen);
-	for (int i = 0; i < 8 && !(svc->flags & SVC_FLAG_NOLIBWRAP); i++) {
-		st = ha_eval(L.cfg->allow_table, L.cfg->deny_table, &req, &dec);
-		if (st == HA_NEED_HOSTNAME)
-			(void)ha_endpoint_set_name(&req.client, HA_NAME_UNKNOWN, NULL);
-		else if (st == HA_NEED_SERVER_HOSTNAME)
-			(void)ha_endpoint_set_name(&req.server, HA_NAME_UNKNOWN, NULL);
-		else if (st == HA_NEED_USER)
-			(void)ha_request_set_user(&req, NULL);
-		else
-			break;
-	}
+	if (!(svc->flags & SVC_FLAG_NOLIBWRAP))
+		st = ha_eval_known(L.cfg->allow_table, L.cfg->deny_table, &req, &dec);
 	if (st != HA_GRANT) {
 		snprintf(rule, rulelen, "%s:%d", dec.file ? dec.file : "-", dec.line);
 		return 0;

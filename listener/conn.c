@@ -80,8 +80,9 @@ admit(struct lservice *ls, int fd, const struct sockaddr *peer,
 
 	/*
 	 * A client that reset before we got here (accept still returns it):
-	 * nothing to run, and privd would take the unconnected socket for a
-	 * bad request.
+	 * nothing to run.  privd would notice too (IPC_FAIL_GONE), but under a
+	 * reset flood this one call keeps dead connections from filling the
+	 * queue to privd ahead of live ones.
 	 */
 	if (getpeername(fd, (struct sockaddr *)&ss, &sslen) == -1) {
 		conn_log(ls, peer, peerlen, "action=error reason=client-gone");

@@ -255,6 +255,15 @@ struct ha_decision {
 enum ha_status ha_eval(const struct ha_table *allow, const struct ha_table *deny,
                    struct ha_request *req, struct ha_decision *dec);
 
+/*
+ * ha_eval() for a caller that looks nothing up (a datagram's synchronous
+ * check, privd's re-check): every fact asked for is recorded as unknown
+ * and evaluation continues.  Never returns HA_NEED_*.
+ */
+enum ha_status ha_eval_known(const struct ha_table *allow,
+                   const struct ha_table *deny, struct ha_request *req,
+                   struct ha_decision *dec);
+
 const char *ha_status_name(enum ha_status s);
 
 /* ---- Options -------------------------------------------------------- */

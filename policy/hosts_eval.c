@@ -429,3 +429,24 @@ ha_eval(const struct ha_table *allow, const struct ha_table *deny,
 	req->resume_rule = 0;
 	return dec->status = HA_GRANT;
 }
+
+enum ha_status
+ha_eval_known(const struct ha_table *allow, const struct ha_table *deny,
+    struct ha_request *req, struct ha_decision *dec)
+{
+	enum ha_status st;
+
+	/* Each round settles one fact; there are three. */
+	for (;;) {
+		memset(dec, 0, sizeof(*dec));
+		st = ha_eval(allow, deny, req, dec);
+		if (st == HA_NEED_HOSTNAME)
+			(void)ha_endpoint_set_name(&req->client, HA_NAME_UNKNOWN, NULL);
+		else if (st == HA_NEED_SERVER_HOSTNAME)
+			(void)ha_endpoint_set_name(&req->server, HA_NAME_UNKNOWN, NULL);
+		else if (st == HA_NEED_USER)
+			(void)ha_request_set_user(req, NULL);
+		else
+			return st;
+	}
+}

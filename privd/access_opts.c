@@ -207,19 +207,8 @@ access_recheck(const struct config *cfg, const struct service *svc,
 		return ACCESS_OK;
 
 	request_from(&req, svc, m, local, locallen, peer, peerlen);
-	/* Each round settles one fact as unknown: three facts, three rounds. */
-	for (int i = 0; i < 8; i++) {
-		memset(&dec, 0, sizeof(dec));
-		st = ha_eval(cfg->allow_table, cfg->deny_table, &req, &dec);
-		if (st == HA_NEED_HOSTNAME)
-			(void)ha_endpoint_set_name(&req.client, HA_NAME_UNKNOWN, NULL);
-		else if (st == HA_NEED_SERVER_HOSTNAME)
-			(void)ha_endpoint_set_name(&req.server, HA_NAME_UNKNOWN, NULL);
-		else if (st == HA_NEED_USER)
-			(void)ha_request_set_user(&req, NULL);
-		else
-			break;
-	}
+	/* privd looks nothing up: a fact not reported is unknown. */
+	st = ha_eval_known(cfg->allow_table, cfg->deny_table, &req, &dec);
 	if (st != HA_GRANT && st != HA_DELEGATE) {
 		snprintf(why, whylen, "listener admitted a client the access "
 		    "rules deny (%s:%d)", dec.file ? dec.file : "-", dec.line);
