@@ -77,7 +77,7 @@ reply(struct lservice *ls, const struct sockaddr *peer, socklen_t peerlen,
 	while (n == -1 && errno == EINTR);
 	/* A full send buffer drops the reply, as the network may. */
 	if (n == -1 && errno == EACCES)
-		conn_log(ls, peer, peerlen, "action=deny reason=broadcast-source");
+		conn_log(ls, peer, peerlen, "action=deny rule=builtin:0 reason=broadcast-source");
 	else if (n == -1 && errno != EAGAIN && errno != EWOULDBLOCK)
 		conn_log(ls, peer, peerlen, "action=error reason=send errno=%s",
 		    strerrorname_np(errno) ? strerrorname_np(errno) : "?");
@@ -137,7 +137,7 @@ builtin_dgram_readable(struct lservice *ls)
 		}
 		if (dgram_source_bad(peer, peerlen)) {
 			conn_log(ls, peer, peerlen,
-			    "action=deny reason=reflection-source");
+			    "action=deny rule=builtin:0 reason=reflection-source");
 			continue;
 		}
 		if (limits_arrival(ls, peer, peerlen, 0, NULL) == -1)

@@ -68,14 +68,50 @@ rearm_all(void)
 		service_rearm(&L.svcs[i]);
 }
 
+/*
+ * Log pauses once per episode: under descriptor exhaustion a pause starts
+ * every EMFILE_PAUSE_MS, and a line for each would flood the log.  A pause
+ * is logged when none was in the last PAUSE_LOG_QUIET_MS, with the number
+ * of pauses left unlogged since; its resume is logged with it.
+ */
+#define PAUSE_LOG_QUIET_MS 10000
+
+static int64_t  pause_logged_ms = -PAUSE_LOG_QUIET_MS;
+static unsigned pauses_unlogged;
+static int      pause_was_logged;
+
+static int64_t
+mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 /* Stop accepting for ms milliseconds (0: until link_writable resumes). */
 void
 accept_pause(int ms, const char *why)
 {
 	struct itimerspec its = { 0 };
 
-	if (!L.paused)
-		log_warnx("accepting paused: %s", why);
+	if (!L.paused) {
+		int64_t now = mono_ms();
+		if (now - pause_logged_ms >= PAUSE_LOG_QUIET_MS) {
+			if (pauses_unlogged > 0)
+				log_warnx("accepting paused: %s (%u more pauses "
+				    "not logged before this one)", why,
+				    pauses_unlogged);
+			else
+				log_warnx("accepting paused: %s", why);
+			pause_logged_ms = now;
+			pauses_unlogged = 0;
+			pause_was_logged = 1;
+		} else {
+			pauses_unlogged++;
+			pause_was_logged = 0;
+		}
+	}
 	L.paused = 1;
 	rearm_all();
 	if (ms > 0) {
@@ -91,7 +127,8 @@ accept_resume(void)
 	if (!L.paused || link_busy())
 		return;
 	L.paused = 0;
-	log_info("accepting resumed");
+	if (pause_was_logged)
+		log_info("accepting resumed");
 	rearm_all();
 }
 

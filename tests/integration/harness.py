@@ -43,7 +43,7 @@ STARTED = []     # every daemon a test started, stopped by the runner after it
 
 class Hinetd:
     def __init__(self, inetd_conf="", policy=None, allow=None, deny=None,
-                 user="nobody", extra=None, listener=None):
+                 user="nobody", extra=None, listener=None, nofile=None):
         self.dir = tempfile.mkdtemp(prefix="hinetd-test-")
         os.chmod(self.dir, 0o755)
         self.conf = self.write("inetd.conf", inetd_conf)
@@ -62,6 +62,7 @@ class Hinetd:
         self.user = user
         self.extra = extra or []
         self.listener = listener
+        self.nofile = nofile      # RLIMIT_NOFILE (soft and hard) for the daemon
         self.proc = None
 
     def write(self, name, text):
@@ -83,11 +84,19 @@ class Hinetd:
         self.proc = subprocess.Popen(self.args(), stdout=self.logf,
                                      stderr=subprocess.STDOUT,
                                      stdin=subprocess.DEVNULL,
-                                     preexec_fn=_die_with_parent)
+                                     preexec_fn=self._preexec)
         STARTED.append(self)
         if wait_ready:
             self.wait_log(r"ready: ", timeout=10)
         return self
+
+    def _preexec(self):
+        _die_with_parent()
+        if self.nofile is not None:
+            import resource
+            # Lowered, never raised (the listener lifts its soft limit
+            # to the hard one, so both are set).
+            resource.setrlimit(resource.RLIMIT_NOFILE, (self.nofile, self.nofile))
 
     def log(self):
         with open(self.logpath) as f:

@@ -188,7 +188,7 @@ def test_udp_source_port_filter():
         assert udp(7, b"nfs", source=("127.0.0.1", 2049)) is None
         assert udp(13, b"", source=("127.0.0.1", 1023)) is None
         assert udp(19, b"", source=("127.0.0.1", 7)) is None
-        h.wait_log(r"service=echo proto=udp peer=127\.0\.0\.1:1000 action=deny reason=reflection-source")
+        h.wait_log(r"service=echo proto=udp peer=127\.0\.0\.1:1000 action=deny rule=builtin:0 reason=reflection-source")
         h.wait_log(r"service=echo proto=udp peer=127\.0\.0\.1:2049 action=deny")
         # And the service is still there.
         assert udp(7, b"still") == b"still"
@@ -217,9 +217,9 @@ def test_udp_source_address_filter():
             udp4_raw(src, 5000, "127.0.0.1", 13, b"")
         for src in ("0.1.2.3", "255.1.2.3", "224.0.0.9", "239.1.2.3"):
             h.wait_log(r"service=echo proto=udp46 peer=%s:5000 action=deny "
-                       r"reason=reflection-source" % src.replace(".", r"\."))
+                       r"rule=builtin:0 reason=reflection-source" % src.replace(".", r"\."))
             h.wait_log(r"service=daytime proto=udp peer=%s:5000 action=deny "
-                       r"reason=reflection-source" % src.replace(".", r"\."))
+                       r"rule=builtin:0 reason=reflection-source" % src.replace(".", r"\."))
         # An ordinary source on the same sockets is answered, over both families.
         udp4_raw("127.0.0.9", 5000, "127.0.0.1", 7, b"fine")
         h.wait_log(r"service=echo proto=udp46 peer=127\.0\.0\.9:5000 action=allow")

@@ -263,5 +263,39 @@ def test_reset_flood_on_exec_service():
             l for l in h.log().splitlines() if "action=" not in l)
 
 
+def _cpu_ticks(pid):
+    with open("/proc/%d/stat" % pid) as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return int(fields[11]) + int(fields[12])     # utime + stime
+
+
+def test_descriptor_exhaustion_pauses_without_spinning():
+    # A soft limit of 40 descriptors and 60 idle echo clients: the listener
+    # runs out, pauses and resumes every 100 ms without spinning, logs one
+    # pause per episode, and serves again once descriptors are free.
+    conf = "echo stream tcp nowait root internal\n"
+    with Hinetd(conf, nofile=40) as h:
+        lp = h.listener_pid()
+        held = []
+        try:
+            for _ in range(60):
+                held.append(connect(7))
+            h.wait_log(r"accepting paused: Too many open files")
+            t0, c0 = time.time(), _cpu_ticks(lp)
+            time.sleep(2.0)
+            used = (_cpu_ticks(lp) - c0) / os.sysconf("SC_CLK_TCK")
+            assert used < 0.5, "listener spun: %.2fs CPU in %.1fs" % (used, time.time() - t0)
+            assert len(re.findall(r"accepting paused", h.log())) == 1, h.log()
+        finally:
+            for s in held:
+                s.close()
+        s = connect(7)
+        s.settimeout(5)
+        s.sendall(b"still here\n")
+        assert s.recv(100) == b"still here\n"
+        s.close()
+        assert h.listener_pid() == lp
+
+
 if __name__ == "__main__":
     Runner().run(globals())
