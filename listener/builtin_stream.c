@@ -17,6 +17,7 @@
 #include "common/log.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
@@ -38,6 +39,15 @@ struct bconn {
 	uint32_t          pend_off, pend_len;
 	uint32_t          pos;          /* chargen: offset in the cycle */
 	int               expired;      /* shut down for idleness */
+	struct bconn_log *log;          /* log_on_success DURATION/TRAFFIC, or NULL */
+};
+
+/* Kept only for services that log their connections' end. */
+struct bconn_log {
+	int64_t           start;        /* monotonic ms */
+	uint64_t          in, out;      /* bytes */
+	socklen_t         peerlen;
+	struct sockaddr_storage peer;
 };
 
 static struct bconn *idle_head, *idle_tail;
@@ -80,11 +90,37 @@ touch(struct bconn *c)
 	}
 }
 
+/* xinetd's log_on_success DURATION and TRAFFIC, on the connection's end. */
+static void
+bconn_log_end(const struct bconn *c)
+{
+	const struct bconn_log *g = c->log;
+	unsigned want = c->ls->svc->log_on_success;
+	char dur[48] = "", traffic[64] = "";
+	int64_t ms;
+
+	if (want & SVC_LOG_DURATION) {
+		ms = now_ms() - g->start;
+		snprintf(dur, sizeof(dur), " duration=%lld.%03lld",
+		    (long long)(ms / 1000), (long long)(ms % 1000));
+	}
+	if (want & SVC_LOG_TRAFFIC)
+		snprintf(traffic, sizeof(traffic), " bytes_in=%llu bytes_out=%llu",
+		    (unsigned long long)g->in, (unsigned long long)g->out);
+	conn_log(c->ls, (const struct sockaddr *)&g->peer, g->peerlen,
+	    "action=exit status=0%s%s%s", dur, traffic,
+	    c->expired ? " reason=idle" : "");
+}
+
 static void
 bconn_close(struct bconn *c)
 {
 	if (!c->expired)
 		idle_unlink(c);
+	if (c->log != NULL) {
+		bconn_log_end(c);
+		free(c->log);
+	}
 	close(c->fd);           /* also leaves the epoll set */
 	free(c->pend);
 	limits_source_put(c->src);
@@ -135,6 +171,20 @@ read_some(int fd, void *buf, size_t len)
 	return n;
 }
 
+static void
+count_in(struct bconn *c, ssize_t n)
+{
+	if (c->log != NULL && n > 0)
+		c->log->in += (uint64_t)n;
+}
+
+static void
+count_out(struct bconn *c, ssize_t n)
+{
+	if (c->log != NULL && n > 0)
+		c->log->out += (uint64_t)n;
+}
+
 /* RFC 862: send back what arrives; a full send buffer stops reading. */
 static int
 echo_event(struct bconn *c, uint32_t events)
@@ -148,6 +198,7 @@ echo_event(struct bconn *c, uint32_t events)
 			return -1;
 		if (w > 0)
 			touch(c);
+		count_out(c, w);
 		c->pend_off += (uint32_t)w;
 		c->pend_len -= (uint32_t)w;
 		if (c->pend_len > 0)
@@ -161,8 +212,10 @@ echo_event(struct bconn *c, uint32_t events)
 		if ((n = read_some(c->fd, iobuf, sizeof(iobuf))) <= 0)
 			return (int)n;
 		touch(c);
+		count_in(c, n);
 		if ((w = send_some(c->fd, iobuf, (size_t)n)) == -1)
 			return -1;
+		count_out(c, w);
 		if (w < n) {
 			if ((c->pend = malloc((size_t)(n - w))) == NULL)
 				return -1;
@@ -187,6 +240,7 @@ discard_event(struct bconn *c)
 		if ((n = read_some(c->fd, iobuf, sizeof(iobuf))) <= 0)
 			return (int)n;
 		touch(c);
+		count_in(c, n);
 		if ((size_t)n < sizeof(iobuf))
 			return 0;
 	}
@@ -199,12 +253,13 @@ chargen_event(struct bconn *c, uint32_t events)
 {
 	const char *cyc;
 	size_t total = 0;
-	ssize_t w;
+	ssize_t w, n;
 
 	if (events & (EPOLLIN | EPOLLHUP)) {
 		/* Input is thrown away; its end ends the connection. */
-		if (read_some(c->fd, iobuf, sizeof(iobuf)) == -1)
+		if ((n = read_some(c->fd, iobuf, sizeof(iobuf))) == -1)
 			return -1;
+		count_in(c, n);
 	}
 	if (!(events & EPOLLOUT))
 		return 0;
@@ -215,6 +270,7 @@ chargen_event(struct bconn *c, uint32_t events)
 		if (w == 0)
 			break;
 		touch(c);
+		count_out(c, w);
 		total += (size_t)w;
 		c->pos = (uint32_t)((c->pos + (size_t)w) % CHARGEN_CYCLE);
 		if (w < CHARGEN_CYCLE)
@@ -253,11 +309,14 @@ bconn_event(struct ev_src *src, uint32_t events)
 
 /* daytime and time: one answer, then close. */
 static void
-answer_and_close(struct lservice *ls, int fd)
+answer_and_close(struct lservice *ls, int fd, const struct sockaddr *peer,
+    socklen_t peerlen)
 {
 	char buf[64];
 	size_t len;
+	ssize_t in, out;
 	struct timespec ts;
+	unsigned want = ls->svc->log_on_success;
 
 	clock_gettime(CLOCK_REALTIME, &ts);
 	if (ls->svc->builtin == BUILTIN_TIME) {
@@ -266,10 +325,16 @@ answer_and_close(struct lservice *ls, int fd)
 	} else
 		len = daytime_format(buf, sizeof(buf), ts.tv_sec);
 	/* A fresh socket's send buffer is empty: this never blocks. */
-	(void)send_some(fd, buf, len);
+	out = send_some(fd, buf, len);
 	/* Unread input would turn our close into a reset: drop it first. */
-	(void)read_some(fd, iobuf, sizeof(iobuf));
+	in = read_some(fd, iobuf, sizeof(iobuf));
 	close(fd);
+	if (want & SVC_LOG_TRAFFIC)
+		conn_log(ls, peer, peerlen, "action=exit status=0%s bytes_in=%zd "
+		    "bytes_out=%zd", want & SVC_LOG_DURATION ? " duration=0.000" : "",
+		    in > 0 ? in : 0, out > 0 ? out : 0);
+	else if (want & SVC_LOG_DURATION)
+		conn_log(ls, peer, peerlen, "action=exit status=0 duration=0.000");
 }
 
 void
@@ -283,7 +348,7 @@ builtin_stream_start(struct lservice *ls, int fd, const struct sockaddr *peer,
 	switch (ls->svc->builtin) {
 	case BUILTIN_DAYTIME:
 	case BUILTIN_TIME:
-		answer_and_close(ls, fd);
+		answer_and_close(ls, fd, peer, peerlen);
 		limits_source_put(src);
 		return;
 	case BUILTIN_CHARGEN:
@@ -304,6 +369,13 @@ builtin_stream_start(struct lservice *ls, int fd, const struct sockaddr *peer,
 		limits_source_put(src);
 		return;
 	}
+	if ((ls->svc->log_on_success & (SVC_LOG_DURATION | SVC_LOG_TRAFFIC)) &&
+	    peerlen <= sizeof(c->log->peer) &&
+	    (c->log = calloc(1, sizeof(*c->log))) != NULL) {
+		c->log->start = now_ms();
+		memcpy(&c->log->peer, peer, peerlen);
+		c->log->peerlen = peerlen;
+	}
 	c->ev.kind = EV_OTHER;
 	c->ev.ptr = c;
 	c->ev.handler = bconn_event;
@@ -318,6 +390,7 @@ builtin_stream_start(struct lservice *ls, int fd, const struct sockaddr *peer,
 		    strerrorname_np(errno) ? strerrorname_np(errno) : "?");
 		close(fd);
 		limits_source_put(src);
+		free(c->log);
 		free(c);
 		return;
 	}

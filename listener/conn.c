@@ -194,7 +194,8 @@ conn_report(const struct ipc_report *r, unsigned type)
 	struct lservice *ls = &L.svcs[r->svc_id];
 	const struct sockaddr *peer = (const struct sockaddr *)&r->peer;
 	socklen_t peerlen = r->peerlen <= sizeof(r->peer) ? r->peerlen : 0;
-	char sig[16];
+	char sig[16], dur[48] = "";
+	int64_t start;
 
 	if (ls->svc->builtin != BUILTIN_NONE)
 		return;                 /* never spawned: nothing to account */
@@ -206,6 +207,8 @@ conn_report(const struct ipc_report *r, unsigned type)
 	switch (type) {
 	case IPC_SPAWNED:
 		conn_log(ls, peer, peerlen, "action=spawn pid=%ld", (long)r->pid);
+		if (ls->svc->log_on_success & SVC_LOG_DURATION)
+			durations_start(r->pid, now_ms());
 		return;
 	case IPC_SPAWN_FAILED:
 		if (r->reason == IPC_FAIL_BUSY && ls->svc->wait) {
@@ -230,14 +233,20 @@ conn_report(const struct ipc_report *r, unsigned type)
 	case IPC_EXITED:
 		if (r->token == 0 && ls->svc->wait)
 			ls->live++;     /* a child started for an earlier listener */
+		if ((ls->svc->log_on_success & SVC_LOG_DURATION) &&
+		    (start = durations_end(r->pid)) >= 0) {
+			int64_t ms = now_ms() - start;
+			snprintf(dur, sizeof(dur), " duration=%lld.%03lld",
+			    (long long)(ms / 1000), (long long)(ms % 1000));
+		}
 		if (WIFSIGNALED(r->status))
-			conn_log(ls, peer, peerlen, "action=exit pid=%ld signal=%s%s",
+			conn_log(ls, peer, peerlen, "action=exit pid=%ld signal=%s%s%s",
 			    (long)r->pid, signal_name(WTERMSIG(r->status), sig,
 			    sizeof(sig)), WTERMSIG(r->status) == SIGSYS ?
-			    " reason=seccomp" : "");
+			    " reason=seccomp" : "", dur);
 		else
-			conn_log(ls, peer, peerlen, "action=exit pid=%ld status=%d",
-			    (long)r->pid, WEXITSTATUS(r->status));
+			conn_log(ls, peer, peerlen, "action=exit pid=%ld status=%d%s",
+			    (long)r->pid, WEXITSTATUS(r->status), dur);
 		break;
 	default:
 		return;

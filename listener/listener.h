@@ -10,6 +10,7 @@
 
 #include <stdint.h>
 #include <sys/socket.h>
+#include <sys/types.h>
 #include <time.h>
 
 #include "common/ipc.h"
@@ -107,6 +108,10 @@ void link_readable(void);
 void link_writable(void);
 int  link_busy(void);
 void link_writable_watch(int on);         /* loop.c */
+
+/* durations.c: spawn times of children whose exit logs a duration. */
+void    durations_start(pid_t pid, int64_t start);
+int64_t durations_end(pid_t pid);       /* its start, or -1 */
 
 /* sandbox.c */
 void sandbox_enter(void);

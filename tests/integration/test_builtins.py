@@ -7,6 +7,7 @@ address), the log lines, many idle connections, and resets.
 """
 import calendar
 import os
+import re
 import resource
 import select
 import socket
@@ -110,6 +111,34 @@ def test_echo_tcp():
         assert exchange(7, big, timeout=20) == big
         assert exchange(7, b"") == b""
         h.wait_log(r"service=echo proto=tcp peer=127\.0\.0\.1:\d+ action=allow")
+
+
+def test_log_on_success_duration_traffic():
+    # xinetd's log_on_success DURATION and TRAFFIC: built-ins log their end
+    # with the bytes each way; exec'd services log how long they ran.
+    pol = {"log": "defaults\n{\n\tlog_on_success += DURATION TRAFFIC\n}\n"
+                  "service 7311\n{\n\tlog_on_success -= DURATION TRAFFIC\n}\n"}
+    h = Hinetd("", policy=pol)
+    slow = h.write("slow", "#!/bin/sh\nsleep 0.3\necho x\n")
+    os.chmod(slow, 0o755)
+    h.write("inetd.conf", "echo stream tcp nowait root internal\n"
+            "daytime stream tcp nowait root internal\n"
+            "7310 stream tcp nowait nobody %s slow\n"
+            "7311 stream tcp nowait nobody /bin/echo echo y\n" % slow)
+    with h:
+        assert exchange(7, b"0123456789") == b"0123456789"
+        h.wait_log(r"service=echo proto=tcp peer=127\.0\.0\.1:\d+ action=exit "
+                   r"status=0 duration=\d+\.\d{3} bytes_in=10 bytes_out=10")
+        assert len(exchange(13, b"")) > 0
+        h.wait_log(r"service=daytime proto=tcp peer=127\.0\.0\.1:\d+ action=exit "
+                   r"status=0 duration=0\.000 bytes_in=0 bytes_out=\d+")
+        assert exchange(7310, b"") == b"x\n"
+        h.wait_log(r"service=7310 .*action=exit pid=\d+ status=0 duration=(\d+)\.\d{3}")
+        m = re.search(r"service=7310 .*action=exit pid=\d+ status=0 duration=(\d+\.\d{3})",
+                      h.log())
+        assert 0.25 <= float(m.group(1)) < 5, m.group(0)
+        assert exchange(7311, b"") == b"y\n"
+        h.wait_log(r"service=7311 .*action=exit pid=\d+ status=0\n", timeout=5)
 
 
 def test_echo_tcp6_dual_stack():
