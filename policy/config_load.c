@@ -86,10 +86,9 @@ load_hosts_file(struct config *cfg, struct diag *d)
 }
 
 struct config *
-config_load(const struct config_paths *paths, struct diag *d)
+config_load_keep(const struct config_paths *paths, struct diag *d)
 {
 	struct config *cfg = config_new();
-	size_t errors_before = d->errors;
 
 	cfg->inetd_path = xstrdup(paths->inetd_conf);
 	cfg->policy_dir = xstrdup(paths->policy_dir);
@@ -115,6 +114,14 @@ config_load(const struct config_paths *paths, struct diag *d)
 		cfg->deny_table = ha_parse(paths->hosts_deny, cfg->deny_text,
 		    cfg->deny_len, HA_PARSE_SYSTEM, d);
 	load_hosts_file(cfg, d);
+	return cfg;
+}
+
+struct config *
+config_load(const struct config_paths *paths, struct diag *d)
+{
+	size_t errors_before = d->errors;
+	struct config *cfg = config_load_keep(paths, d);
 
 	if (d->errors > errors_before) {
 		config_free(cfg);

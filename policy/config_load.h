@@ -35,6 +35,14 @@ struct config_paths {
 struct config *config_load(const struct config_paths *paths, struct diag *d);
 
 /*
+ * The same, but what did load is returned even when d received errors
+ * (for `hinetd -t`: warnings about it too).  A block or line with an error
+ * added nothing; an access file with one has no table.  Never NULL.
+ */
+struct config *config_load_keep(const struct config_paths *paths,
+    struct diag *d);
+
+/*
  * Read a whole file of at most max bytes.  Returns 0 with *text (NUL
  * terminated, *len bytes) set; 1 when the file does not exist (*text NULL);
  * -1 with a diagnostic when it exists but cannot be read (never "empty").
