@@ -467,6 +467,7 @@ add_access(struct jn *svcj, const struct service *svc,
     const struct hosts_rule *rules, size_t nrules)
 {
 	struct jn *ac = jn_add(svcj, J_OBJ, "access"), *j, *a;
+	int wait_stream = svc->wait && svc->socktype != SOCK_DGRAM;
 
 	if (svc->only_from_set) {
 		j = jlist(ac, "only_from", &svc->only_from);
@@ -479,23 +480,107 @@ add_access(struct jn *svcj, const struct service *svc,
 	jorig(j, &svc->origin[ATTR_ONLY_FROM]);
 	jorig(jlist(ac, "no_access", &svc->no_access),
 	    &svc->origin[ATTR_NO_ACCESS]);
-	j = jbool(ac, "hosts_access", !(svc->flags & SVC_FLAG_NOLIBWRAP));
+	j = jbool(ac, "hosts_access", !(svc->flags & SVC_FLAG_NOLIBWRAP) &&
+	    !wait_stream);
 	if (svc->flags & SVC_FLAG_NOLIBWRAP)
 		jtext(j, "not consulted (flags NOLIBWRAP)");
+	else if (wait_stream)
+		jtext(j, "not consulted (a stream wait service: its server "
+		    "accepts the connections itself)");
 	else
-		jtext(j, "consulted as daemon \"%s\" and \"%s\"",
-		    svc->daemon != NULL ? svc->daemon : svc->name, svc->name);
+		jtext(j, "consulted as daemon \"%s\" and \"%s\"%s",
+		    svc->daemon != NULL ? svc->daemon : svc->name, svc->name,
+		    svc->socktype == SOCK_DGRAM ? " (datagrams: on the "
+		    "client address alone)" : "");
 	a = jn_add(ac, J_ARR, "rules");
 	for (size_t i = 0; i < nrules; i++) {
 		const struct hosts_rule *r = &rules[i];
-		if (!hosts_rule_applies(r, svc))
+		int m = hosts_rule_applies(r, svc);
+		if (m == HOSTS_RULE_NO)
 			continue;
 		struct jn *e = jn_add(a, J_OBJ, NULL);
 		jstr(e, "file", r->file);
 		jint(e, "line", r->line);
 		jstr(e, "type", r->allow ? "allow" : "deny");
 		jstr(e, "rule", r->text);
-		jtext(e, "%s:%d: %s", r->file, r->line, r->text);
+		jbool(e, "conditional", m == HOSTS_RULE_MAYBE);
+		jtext(e, "%s:%d: %s%s", r->file, r->line, r->text,
+		    m == HOSTS_RULE_MAYBE ? "  (may apply: daemon@host, up to "
+		    "the server address or name a client connects to)" : "");
+	}
+}
+
+/* A limit that does not apply to this kind of service: null, and why. */
+static void
+add_na(struct jn *p, const char *key, const char *why, const struct origin *o)
+{
+	struct jn *j = jstr(p, key, NULL);
+
+	jtext(j, "not applied: %s", why);
+	jorig(j, o);
+}
+
+static void
+add_limits(struct jn *s, const struct service *svc)
+{
+	static const struct origin deflt = { NULL, 0 };
+	struct jn *g = jn_add(s, J_OBJ, "limits"), *j;
+	int dgram_builtin = svc->builtin != BUILTIN_NONE &&
+	    svc->socktype == SOCK_DGRAM;
+
+	if (svc->wait && !dgram_builtin) {
+		add_na(g, "instances", "a wait service runs one server at a "
+		    "time", &svc->origin[ATTR_INSTANCES]);
+		add_na(g, "per_source", "a wait service runs one server at a "
+		    "time", &svc->origin[ATTR_PER_SOURCE]);
+	} else if (dgram_builtin) {
+		add_na(g, "instances", "a datagram built-in answers each "
+		    "datagram at once", &svc->origin[ATTR_INSTANCES]);
+		add_na(g, "per_source", "a datagram built-in answers each "
+		    "datagram at once", &svc->origin[ATTR_PER_SOURCE]);
+	} else {
+		add_limit(g, "instances", svc->instances,
+		    svc->instances == SVC_INSTANCES_UNLIMITED,
+		    &svc->origin[ATTR_INSTANCES]);
+		add_limit(g, "per_source", svc->per_source, svc->per_source == 0,
+		    &svc->origin[ATTR_PER_SOURCE]);
+	}
+	j = jn_add(g, J_OBJ, "cps");
+	if (svc->cps_rate == 0) {
+		jstr(j, "rate", "UNLIMITED");
+		jtext(j, "unlimited");
+	} else {
+		jint(j, "rate", svc->cps_rate);
+		jtext(j, "%u %s per second, then a pause of %u s", svc->cps_rate,
+		    svc->wait ? "starts" : dgram_builtin ? "datagrams" :
+		    "connections", svc->cps_pause);
+	}
+	jint(j, "pause", svc->cps_pause);
+	jorig(j, &svc->origin[ATTR_CPS]);
+
+	/* privd's global cap and the looping guard: fixed at build time */
+	if (svc->builtin != BUILTIN_NONE)
+		add_na(g, "children", "a built-in runs in the listener, no "
+		    "process", &deflt);
+	else {
+		j = jint(g, "children", SVC_CHILDREN_MAX);
+		jtext(j, "%d live service processes, all services together",
+		    SVC_CHILDREN_MAX);
+		jorig(j, &deflt);
+	}
+	if (!svc->wait || dgram_builtin)
+		add_na(g, "looping", svc->builtin != BUILTIN_NONE ? "a built-in "
+		    "starts nothing" : "only for wait services", &deflt);
+	else {
+		j = jn_add(g, J_OBJ, "looping");
+		jint(j, "starts", SVC_LOOP_STARTS_MAX);
+		jint(j, "window", SVC_LOOP_WINDOW_S);
+		jint(j, "pause_min", SVC_LOOP_PAUSE_MIN_S);
+		jint(j, "pause_max", SVC_LOOP_PAUSE_MAX_S);
+		jtext(j, "more than %d starts in %d s pause it for %d s, "
+		    "doubling up to %d s", SVC_LOOP_STARTS_MAX,
+		    SVC_LOOP_WINDOW_S, SVC_LOOP_PAUSE_MIN_S, SVC_LOOP_PAUSE_MAX_S);
+		jorig(j, &deflt);
 	}
 }
 
@@ -571,22 +656,7 @@ describe(const struct service *svc, const struct hosts_rule *rules,
 
 	add_access(s, svc, rules, nrules);
 
-	g = jn_add(s, J_OBJ, "limits");
-	add_limit(g, "instances", svc->instances,
-	    svc->instances == SVC_INSTANCES_UNLIMITED, &svc->origin[ATTR_INSTANCES]);
-	add_limit(g, "per_source", svc->per_source, svc->per_source == 0,
-	    &svc->origin[ATTR_PER_SOURCE]);
-	j = jn_add(g, J_OBJ, "cps");
-	if (svc->cps_rate == 0) {
-		jstr(j, "rate", "UNLIMITED");
-		jtext(j, "unlimited");
-	} else {
-		jint(j, "rate", svc->cps_rate);
-		jtext(j, "%u per second, then a pause of %u s", svc->cps_rate,
-		    svc->cps_pause);
-	}
-	jint(j, "pause", svc->cps_pause);
-	jorig(j, &svc->origin[ATTR_CPS]);
+	add_limits(s, svc);
 
 	g = jn_add(s, J_OBJ, "logging");
 	add_log(g, "log_on_success", svc->log_on_success,

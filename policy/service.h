@@ -108,6 +108,20 @@ struct strlist {
 #define SVC_DEFAULT_CPS_PAUSE   10
 #define SVC_INSTANCES_UNLIMITED 0xffffffffu     /* `instances = UNLIMITED` */
 
+/*
+ * Limits fixed at build time, shown by `hinetd -T`: privd's cap on live
+ * service children (limit=children), and the looping guard of wait
+ * services (limit=looping): more than SVC_LOOP_STARTS_MAX starts within
+ * SVC_LOOP_WINDOW_S pause the service for SVC_LOOP_PAUSE_MIN_S, doubling
+ * up to SVC_LOOP_PAUSE_MAX_S.  privd/privd.h (PRIVD_MAX_CHILDREN) and
+ * listener/limits.h (LOOP_*) must agree; tests/unit/test_explain.c checks.
+ */
+#define SVC_CHILDREN_MAX        4096
+#define SVC_LOOP_STARTS_MAX     256
+#define SVC_LOOP_WINDOW_S       60
+#define SVC_LOOP_PAUSE_MIN_S    10
+#define SVC_LOOP_PAUSE_MAX_S    600
+
 struct service {
 	unsigned         id;                    /* index in config->svcs */
 	char             name[SVC_NAME_MAX];    /* e.g. "qotd" */
