@@ -129,28 +129,37 @@ listener_user(const char *name)
 	return 0;
 }
 
-/* -t and -T: load, check every service's plan, print. */
+/*
+ * -t and -T: load, check every service's plan, print every error, then
+ * the warnings.  With errors, -t still warns about what did load (-T
+ * prints nothing).
+ */
 static int
 check_mode(int explain, int json)
 {
 	struct diag d;
 	struct config *cfg;
-	int rc;
+	int rc, complete;
 
 	diag_init(&d);
-	cfg = config_load(&privd.paths, &d);
-	if (cfg != NULL) {
-		for (size_t i = 0; i < cfg->nsvcs; i++) {
-			struct spawn_plan plan;
-			if (cfg->svcs[i]->builtin != BUILTIN_NONE)
-				continue;
-			if (spawn_plan_build(&plan, cfg->svcs[i], &d) == 0)
-				spawn_plan_free(&plan);
-		}
-		config_check(cfg, &d);
-		(void)access_options_check(cfg, &d);
+	cfg = config_load_keep(&privd.paths, &d);
+	complete = d.errors == 0;
+	for (size_t i = 0; i < cfg->nsvcs; i++) {
+		struct spawn_plan plan;
+		if (cfg->svcs[i]->builtin != BUILTIN_NONE)
+			continue;
+		if (spawn_plan_build(&plan, cfg->svcs[i], &d) == 0)
+			spawn_plan_free(&plan);
 	}
-	diag_print(&d, stderr);
+	if (complete)
+		config_check(cfg, &d);
+	else
+		config_check_partial(cfg, &d);
+	(void)access_options_check(cfg, &d);
+	for (int pass = 1; pass >= 0; pass--)
+		for (size_t i = 0; i < d.n; i++)
+			if ((d.is_error[i] != 0) == pass)
+				fprintf(stderr, "%s\n", d.msgs[i]);
 	rc = d.errors > 0 ? 1 : 0;
 	if (rc == 0 && explain) {
 		if (json)
