@@ -7,6 +7,10 @@
  * holding the configuration snapshot, and the listening sockets.  Every
  * message it sends is checked (common/ipc.c for framing, conn_spawn.c for
  * meaning); too many bad ones in a minute and it is killed and restarted.
+ * So is a listener that sends an empty packet, closes its control socket
+ * while it runs, or leaves more than PRIVD_REPORT_QUEUE_MAX reports unread:
+ * each would keep the listening sockets while serving nobody, or let the
+ * listener's counters drift for good.
  */
 #include "privd/privd.h"
 #include "privd/spawn_plan.h"
@@ -16,11 +20,14 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/timerfd.h>
@@ -29,8 +36,6 @@
 
 #define CTL_BATCH   256                 /* messages handled per wake-up */
 #define CTL_SNDBUF  (8 << 20)
-
-void listener_bad(const char *why);
 
 static int
 snapshot_memfd(const struct generation *g, const int *fds)
@@ -161,6 +166,8 @@ listener_start(void)
 	privd.listener.ctl = sv[0];
 	privd.listener.epoch++;
 	privd.listener.ready = 0;
+	privd.listener.killed = 0;
+	privd.listener.bad_msgs = 0;
 	privd.listener.started = time(NULL);
 	struct epoll_event ev = { .events = EPOLLIN, .data.fd = sv[0] };
 	if (epoll_ctl(privd.epfd, EPOLL_CTL_ADD, sv[0], &ev) == -1)
@@ -177,14 +184,101 @@ fail:
 
 static int draining;    /* the listener is gone: reports are logged here */
 
+/* Reports the control socket had no room for, oldest first. */
+static struct ipc_report rq[PRIVD_REPORT_QUEUE_MAX];
+static size_t rq_head, rq_len;
+
+/*
+ * What the listener would have logged, when it is gone.  Refusals, the
+ * global cap, exec failures and busy wait services privd logged already.
+ */
+static void
+report_log(const struct ipc_report *r)
+{
+	const struct service *svc;
+	char peerbuf[ADDR_STRLEN + 8] = "-", sig[16];
+
+	if (privd.cur == NULL || r->svc_id >= privd.cur->cfg->nsvcs)
+		return;
+	if (r->hdr.type == IPC_SPAWN_FAILED && r->reason != IPC_FAIL_GONE)
+		return;
+	svc = privd.cur->cfg->svcs[r->svc_id];
+	if (r->peerlen > 0)
+		sockaddr_format_peer((const struct sockaddr *)&r->peer, r->peerlen,
+		    peerbuf, sizeof(peerbuf));
+	if (r->hdr.type == IPC_SPAWNED)
+		log_info("service=%s proto=%s peer=%s action=spawn pid=%ld",
+		    svc->name, svc->proto_name, peerbuf, (long)r->pid);
+	else if (r->hdr.type == IPC_EXITED && WIFSIGNALED(r->status))
+		log_info("service=%s proto=%s peer=%s action=exit pid=%ld signal=%s",
+		    svc->name, svc->proto_name, peerbuf, (long)r->pid,
+		    signal_name(WTERMSIG(r->status), sig, sizeof(sig)));
+	else if (r->hdr.type == IPC_EXITED)
+		log_info("service=%s proto=%s peer=%s action=exit pid=%ld status=%d",
+		    svc->name, svc->proto_name, peerbuf, (long)r->pid,
+		    WEXITSTATUS(r->status));
+	else
+		log_info("service=%s proto=%s peer=%s action=error "
+		    "reason=client-gone", svc->name, svc->proto_name, peerbuf);
+}
+
+/* The listener closed its end: nothing to warn about, it is replaced. */
+static int
+peer_gone(void)
+{
+	return errno == EPIPE || errno == ECONNRESET;
+}
+
+static void
+ctl_watch_out(int on)
+{
+	struct epoll_event ev = { .events = EPOLLIN | (on ? EPOLLOUT : 0),
+	    .data.fd = privd.listener.ctl };
+
+	if (epoll_ctl(privd.epfd, EPOLL_CTL_MOD, privd.listener.ctl, &ev) == -1)
+		fatal("epoll_ctl listener");
+}
+
+/* The queued reports will never be read: log them here. */
+static void
+rq_flush_log(void)
+{
+	for (; rq_len > 0; rq_len--, rq_head = (rq_head + 1) % PRIVD_REPORT_QUEUE_MAX)
+		report_log(&rq[rq_head]);
+	rq_head = 0;
+}
+
 static void
 ctl_close(void)
 {
 	if (privd.listener.ctl < 0)
 		return;
+	rq_flush_log();
 	epoll_ctl(privd.epfd, EPOLL_CTL_DEL, privd.listener.ctl, NULL);
 	close(privd.listener.ctl);
 	privd.listener.ctl = -1;
+}
+
+/*
+ * Replace the running listener: SIGKILL, once; its exit (listener_exited)
+ * drains what it queued and schedules the restart.  Never while draining:
+ * the pid is then already reaped and may belong to someone else.
+ */
+static void __attribute__((format(printf, 1, 2)))
+listener_kill(const char *fmt, ...)
+{
+	char msg[256];
+	va_list ap;
+
+	if (privd.listener.pid <= 0 || draining || privd.listener.killed)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	log_warnx("%s: restarting it", msg);
+	kill(privd.listener.pid, SIGKILL);
+	privd.listener.killed = 1;
+	privd.listener.bad_msgs = 0;
 }
 
 void
@@ -196,13 +290,46 @@ listener_bad(const char *why)
 		privd.listener.bad_window = now;
 		privd.listener.bad_msgs = 0;
 	}
-	if (++privd.listener.bad_msgs >= PRIVD_BAD_MSG_LIMIT &&
-	    privd.listener.pid > 0) {
-		log_warnx("listener sent %u bad messages (last: %s): restarting it",
+	if (++privd.listener.bad_msgs >= PRIVD_BAD_MSG_LIMIT)
+		listener_kill("listener sent %u bad messages (last: %s)",
 		    privd.listener.bad_msgs, why);
-		kill(privd.listener.pid, SIGKILL);
-		privd.listener.bad_msgs = 0;
+}
+
+/*
+ * recv() returning 0 on SOCK_SEQPACKET is an empty packet or the end of
+ * the stream.  It is the end only if the peer shut its side down and
+ * nothing, not even another packet, is left to read.
+ */
+static int
+ctl_eof(void)
+{
+	struct pollfd pfd = { .fd = privd.listener.ctl, .events = POLLIN | POLLRDHUP };
+	int queued = 0;
+
+	if (poll(&pfd, 1, 0) != 1 || !(pfd.revents & (POLLRDHUP | POLLHUP)))
+		return 0;
+	if (ioctl(privd.listener.ctl, FIONREAD, &queued) == -1)
+		return 1;
+	return queued == 0;
+}
+
+/*
+ * Has the listener already exited (a zombie, not reaped yet)?  A dying
+ * process closes its files just before it becomes one: allow it 100 ms.
+ */
+static int
+listener_dead(void)
+{
+	for (int i = 0; i < 20; i++) {
+		siginfo_t si;
+
+		memset(&si, 0, sizeof(si));
+		if (waitid(P_PID, (id_t)privd.listener.pid, &si,
+		    WEXITED | WNOHANG | WNOWAIT) == -1 || si.si_pid != 0)
+			return 1;
+		usleep(5000);
 	}
+	return 0;
 }
 
 void
@@ -214,13 +341,25 @@ listener_handle(void)
 	for (int i = 0; i < CTL_BATCH && privd.listener.ctl >= 0; i++) {
 		int rc = ipc_recv(privd.listener.ctl, &m);
 		if (rc == -1) {
-			if (errno != EAGAIN && errno != EWOULDBLOCK)
+			if (errno != EAGAIN && errno != EWOULDBLOCK && !peer_gone())
 				log_warn("listener control socket");
 			return;
 		}
-		if (rc == 0) {
+		if (rc == 0 && ctl_eof()) {
 			ctl_close();
+			/* Alive but deaf: it would keep the sockets for good. */
+			if (!draining && privd.listener.pid > 0 &&
+			    !privd.listener.killed && !listener_dead())
+				listener_kill("listener closed its control socket "
+				    "but still runs");
 			return;
+		}
+		if (rc == 0) {
+			/* Never sent by a listener; indistinguishable from EOF
+			 * to a careless reader, so never tolerated. */
+			log_warnx("bad message from the listener: empty packet");
+			listener_kill("listener sent an empty packet");
+			continue;
 		}
 		if ((why = ipc_msg_check(&m, 1)) != NULL) {
 			log_warnx("bad message from the listener: %s", why);
@@ -231,10 +370,14 @@ listener_handle(void)
 		switch (m.u.hdr.type) {
 		case IPC_READY:
 			if (m.u.hdr.gen != privd.cur->gen) {
+				log_warnx("bad message from the listener: ready for "
+				    "generation %u, running %u", m.u.hdr.gen,
+				    privd.cur->gen);
 				listener_bad("stale generation");
 				break;
 			}
-			if (!privd.listener.ready) {
+			privd.listener.ever_ready = 1;
+			if (!privd.listener.ready && !draining) {
 				privd.listener.ready = 1;
 				log_info("ready: %zu services, listener pid %ld",
 				    privd.cur->cfg->nsvcs, (long)privd.listener.pid);
@@ -251,36 +394,41 @@ listener_handle(void)
 	}
 }
 
-/* What the listener would have logged, when it is gone. */
-static void
-report_log(unsigned type, uint32_t svc_id, pid_t pid, int status, int err,
-    const struct sockaddr_storage *peer, socklen_t peerlen)
+static int
+send_would_block(void)
 {
-	const struct service *svc;
-	char peerbuf[ADDR_STRLEN + 8] = "-", sig[16];
-
-	if (privd.cur == NULL || svc_id >= privd.cur->cfg->nsvcs)
-		return;
-	svc = privd.cur->cfg->svcs[svc_id];
-	if (peer != NULL && peerlen > 0)
-		sockaddr_format_peer((const struct sockaddr *)peer, peerlen, peerbuf,
-		    sizeof(peerbuf));
-	if (type == IPC_SPAWNED)
-		log_info("service=%s proto=%s peer=%s action=spawn pid=%ld",
-		    svc->name, svc->proto_name, peerbuf, (long)pid);
-	else if (type == IPC_EXITED && WIFSIGNALED(status))
-		log_info("service=%s proto=%s peer=%s action=exit pid=%ld signal=%s",
-		    svc->name, svc->proto_name, peerbuf, (long)pid,
-		    signal_name(WTERMSIG(status), sig, sizeof(sig)));
-	else if (type == IPC_EXITED)
-		log_info("service=%s proto=%s peer=%s action=exit pid=%ld status=%d",
-		    svc->name, svc->proto_name, peerbuf, (long)pid,
-		    WEXITSTATUS(status));
-	else
-		log_info("service=%s proto=%s peer=%s action=error errno=%d",
-		    svc->name, svc->proto_name, peerbuf, err);
+	return errno == EAGAIN || errno == EWOULDBLOCK || errno == ENOBUFS;
 }
 
+/* Control socket writable: send what waited, oldest first. */
+void
+listener_writable(void)
+{
+	while (rq_len > 0 && privd.listener.ctl >= 0) {
+		if (ipc_send(privd.listener.ctl, &rq[rq_head], sizeof(rq[0]),
+		    -1) == -1) {
+			if (send_would_block())
+				return;
+			if (!peer_gone())
+				log_warn("reports to the listener");
+			rq_flush_log();
+			break;
+		}
+		rq_head = (rq_head + 1) % PRIVD_REPORT_QUEUE_MAX;
+		rq_len--;
+	}
+	rq_head = 0;
+	if (privd.listener.ctl >= 0)
+		ctl_watch_out(0);
+}
+
+/*
+ * Tell the listener a request's outcome.  A report is never dropped: the
+ * listener's instance and per_source counters are released by it.  If the
+ * socket is full it waits in a bounded queue; a listener that leaves that
+ * full is replaced (a fresh one starts from zero counts), and whatever it
+ * was never told is logged here.
+ */
 void
 listener_report(unsigned type, uint32_t svc_id, uint32_t token, pid_t pid,
     int status, int err, unsigned reason, const struct sockaddr_storage *peer,
@@ -288,10 +436,6 @@ listener_report(unsigned type, uint32_t svc_id, uint32_t token, pid_t pid,
 {
 	struct ipc_report r;
 
-	if (privd.listener.ctl < 0 || draining) {
-		report_log(type, svc_id, pid, status, err, peer, peerlen);
-		return;
-	}
 	memset(&r, 0, sizeof(r));
 	ipc_hdr_init(&r.hdr, type, privd.cur ? privd.cur->gen : 0);
 	r.svc_id = svc_id;
@@ -304,8 +448,29 @@ listener_report(unsigned type, uint32_t svc_id, uint32_t token, pid_t pid,
 		memcpy(&r.peer, peer, peerlen);
 		r.peerlen = peerlen;
 	}
-	if (ipc_send(privd.listener.ctl, &r, sizeof(r), -1) == -1)
-		log_warn("report to listener lost");
+	if (privd.listener.ctl < 0 || draining || privd.listener.killed) {
+		report_log(&r);
+		return;
+	}
+	if (rq_len == 0) {
+		if (ipc_send(privd.listener.ctl, &r, sizeof(r), -1) == 0)
+			return;
+		if (!send_would_block()) {
+			if (!peer_gone())
+				log_warn("report to the listener");
+			report_log(&r);
+			return;
+		}
+	}
+	if (rq_len == PRIVD_REPORT_QUEUE_MAX) {
+		report_log(&r);
+		listener_kill("listener left %u reports unread",
+		    PRIVD_REPORT_QUEUE_MAX);
+		return;
+	}
+	rq[(rq_head + rq_len) % PRIVD_REPORT_QUEUE_MAX] = r;
+	if (rq_len++ == 0)
+		ctl_watch_out(1);
 }
 
 /* Connections a dead listener passed are still queued: serve them. */
@@ -330,30 +495,57 @@ schedule_restart(void)
 	timerfd_settime(privd.timerfd, 0, &its, NULL);
 }
 
-void
-listener_exited(int status)
+static void
+backoff_step(void)
 {
-	char sig[16];
-	time_t ran = time(NULL) - privd.listener.started;
-
-	drain_and_close();
-	privd.listener.pid = 0;
-	if (privd.stopping)
-		return;
-	if (WIFSIGNALED(status))
-		log_warnx("listener killed by %s%s", signal_name(WTERMSIG(status),
-		    sig, sizeof(sig)), WTERMSIG(status) == SIGSYS ?
-		    " (seccomp)" : "");
-	else
-		log_warnx("listener exited with status %d", WEXITSTATUS(status));
-	if (ran >= 60)
-		privd.listener.backoff = 0;
-	else if (privd.listener.backoff == 0)
+	if (privd.listener.backoff == 0)
 		privd.listener.backoff = 1;
 	else if (privd.listener.backoff < PRIVD_LISTENER_BACKOFF_MAX)
 		privd.listener.backoff *= 2;
 	if (privd.listener.backoff > PRIVD_LISTENER_BACKOFF_MAX)
 		privd.listener.backoff = PRIVD_LISTENER_BACKOFF_MAX;
+}
+
+/* A start failed (listener_start logged why): try again after back-off. */
+void
+listener_retry(void)
+{
+	backoff_step();
+	log_info("restarting the listener in %u s", privd.listener.backoff);
+	schedule_restart();
+}
+
+void
+listener_exited(int status)
+{
+	char how[64], sig[16];
+	time_t ran = time(NULL) - privd.listener.started;
+
+	/* Reaped: its pid is no one's to signal any more, even while draining. */
+	privd.listener.pid = 0;
+	drain_and_close();
+	privd.listener.killed = 0;
+	if (privd.stopping)
+		return;
+	if (WIFSIGNALED(status))
+		snprintf(how, sizeof(how), "killed by %s%s",
+		    signal_name(WTERMSIG(status), sig, sizeof(sig)),
+		    WTERMSIG(status) == SIGSYS ? " (seccomp)" : "");
+	else
+		snprintf(how, sizeof(how), "exited with status %d",
+		    WEXITSTATUS(status));
+	if (!privd.listener.ever_ready) {
+		/* It never came up once: a start-up error, not a crash. */
+		log_warnx("listener %s %s before it was ready: cannot start",
+		    privd.listener_path, how);
+		pidfile_remove();
+		exit(1);
+	}
+	log_warnx("listener %s", how);
+	if (ran >= 60)
+		privd.listener.backoff = 0;
+	else
+		backoff_step();
 	log_info("restarting the listener in %u s", privd.listener.backoff);
 	schedule_restart();
 }
@@ -363,12 +555,8 @@ listener_tick(void)
 {
 	if (privd.stopping || privd.listener.pid > 0)
 		return;
-	if (listener_start() == -1) {
-		if (privd.listener.backoff < PRIVD_LISTENER_BACKOFF_MAX)
-			privd.listener.backoff = privd.listener.backoff ?
-			    privd.listener.backoff * 2 : 1;
-		schedule_restart();
-	}
+	if (listener_start() == -1)
+		listener_retry();
 }
 
 void
@@ -389,6 +577,8 @@ listener_stop(void)
 	kill(pid, SIGKILL);
 	waitpid(pid, NULL, 0);
 done:
-	drain_and_close();
+	/* Reaped: never signalled again (listener_bad while draining). */
 	privd.listener.pid = 0;
+	privd.listener.killed = 0;
+	drain_and_close();
 }

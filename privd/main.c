@@ -244,7 +244,7 @@ reload(void)
 	generation_free(old, g);
 	privd.listener.backoff = 0;
 	if (listener_start() == -1)
-		listener_exited(0);
+		listener_retry();
 	log_info("reloaded: %zu services, generation %u", g->cfg->nsvcs, g->gen);
 }
 
@@ -291,8 +291,13 @@ event_loop(void)
 				uint64_t ticks;
 				if (read(privd.timerfd, &ticks, sizeof(ticks)) > 0)
 					listener_tick();
-			} else if (fd == privd.listener.ctl)
-				listener_handle();
+			} else if (fd == privd.listener.ctl) {
+				if (evs[i].events & EPOLLOUT)
+					listener_writable();
+				if (fd == privd.listener.ctl &&
+				    (evs[i].events & (EPOLLIN | EPOLLHUP | EPOLLERR)))
+					listener_handle();
+			}
 		}
 	}
 }
@@ -387,8 +392,13 @@ main(int argc, char *argv[])
 		fatal("epoll_ctl");
 	log_info("starting: %zu services, listener %s", privd.cur->cfg->nsvcs,
 	    privd.listener_path);
-	if (listener_start() == -1)
-		listener_exited(0);
+	if (listener_start() == -1) {
+		/* listener_start said why; nothing has been served yet. */
+		log_warnx("cannot start the listener %s: giving up",
+		    privd.listener_path);
+		pidfile_remove();
+		exit(1);
+	}
 
 	event_loop();
 

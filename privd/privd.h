@@ -20,6 +20,8 @@
 #define PRIVD_BAD_MSG_LIMIT       16    /* bad messages per window: restart listener */
 #define PRIVD_BAD_MSG_WINDOW      60    /* seconds */
 #define PRIVD_LISTENER_BACKOFF_MAX 30   /* seconds */
+#define PRIVD_REPORT_QUEUE_MAX    1024  /* reports waiting for the listener to
+                                           read: more and it is replaced */
 
 /* One loaded configuration with everything privd derived from it. */
 struct generation {
@@ -39,6 +41,8 @@ struct listener_proc {
 	unsigned  backoff;              /* seconds before the next start */
 	unsigned  bad_msgs;
 	time_t    bad_window;
+	int       killed;               /* privd sent it SIGKILL: not reaped yet */
+	int       ever_ready;           /* some listener sent READY since start */
 };
 
 struct privd {
@@ -109,8 +113,11 @@ int  sockets_bind(struct generation *g, struct generation *old, struct diag *d);
 int  listener_start(void);
 void listener_stop(void);
 void listener_handle(void);             /* control socket readable */
+void listener_writable(void);           /* control socket writable: queued reports */
 void listener_exited(int status);
+void listener_retry(void);              /* a start failed: again after back-off */
 void listener_tick(void);               /* timer: restart after back-off */
+void listener_bad(const char *why);     /* count a bad message (already logged) */
 void listener_report(unsigned type, uint32_t svc_id, uint32_t token, pid_t pid,
          int status, int err, unsigned reason, const struct sockaddr_storage *peer,
          socklen_t peerlen);
