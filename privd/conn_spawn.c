@@ -22,8 +22,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-void listener_bad(const char *why);
-
 /*
  * An accepted socket that passed every other check but whose client reset
  * meanwhile: a race every busy server sees, not a hostile listener.
@@ -227,7 +225,8 @@ log_peer(char *buf, size_t len, const struct sockaddr_storage *peer,
  * The `spawn` options of the matched rule: each a child of its own under
  * the same plan, stdio on /dev/null, counted against the global cap and
  * reaped like any other; it reports to nobody (privd logs it).  Run before
- * the server, as tcpd does.
+ * the server, as tcpd does.  The caller checked that a slot is free for
+ * the server; an option never takes that last one.
  */
 static void
 spawn_options(const struct service *svc, const struct access_apply *a,
@@ -242,7 +241,7 @@ spawn_options(const struct service *svc, const struct access_apply *a,
 
 	log_peer(peerbuf, sizeof(peerbuf), peer, peerlen);
 	for (size_t i = 0; i < a->nspawn; i++) {
-		if (privd.live_children >= privd.max_children) {
+		if (privd.live_children + 1 >= privd.max_children) {
 			log_info("service=%s proto=%s peer=%s action=limit "
 			    "limit=children max=%u reason=spawn-option", svc->name,
 			    svc->proto_name, peerbuf, privd.max_children);
@@ -280,6 +279,25 @@ spawn_options(const struct service *svc, const struct access_apply *a,
 			    spawn_step_name(step), strerrorname_np(err) ?
 			    strerrorname_np(err) : "?", strerror(err));
 	}
+}
+
+/* privd's global cap: if no child may be added, say so and drop the request. */
+static int
+children_full(const struct service *svc, const struct ipc_spawn *m, int fd,
+    int is_wait, const struct sockaddr_storage *peer, socklen_t peerlen)
+{
+	char peerbuf[ADDR_STRLEN + 8];
+
+	if (privd.live_children < privd.max_children)
+		return 0;
+	log_peer(peerbuf, sizeof(peerbuf), peer, peerlen);
+	log_info("service=%s proto=%s peer=%s action=limit limit=children "
+	    "max=%u", svc->name, svc->proto_name, peerbuf, privd.max_children);
+	if (!is_wait)
+		close(fd);
+	listener_report(IPC_SPAWN_FAILED, m->svc_id, m->token, 0, 0, 0,
+	    IPC_FAIL_CHILDREN, peer, peerlen);
+	return 1;
 }
 
 void
@@ -361,17 +379,9 @@ conn_spawn(const struct ipc_spawn *m, int fd, int is_wait)
 	}
 	plan = &apply.plan;
 
-	if (privd.live_children >= privd.max_children) {
-		char peerbuf[ADDR_STRLEN + 8];
-		log_peer(peerbuf, sizeof(peerbuf), &peer, peerlen);
-		log_info("service=%s proto=%s peer=%s action=limit limit=children "
-		    "max=%u", svc->name, svc->proto_name, peerbuf, privd.max_children);
-		if (!is_wait)
-			close(fd);
-		listener_report(IPC_SPAWN_FAILED, m->svc_id, m->token, 0, 0, 0,
-		    IPC_FAIL_CHILDREN, &peer, peerlen);
+	/* A hard cap: checked for the server before and after its options. */
+	if (children_full(svc, m, fd, is_wait, &peer, peerlen))
 		return;
-	}
 
 	io.stdio_fd = fd;
 	io.inherit = NULL;
@@ -379,6 +389,8 @@ conn_spawn(const struct ipc_spawn *m, int fd, int is_wait)
 	io.envp = env_build(svc, plan, &apply, m, &local, locallen, &peer,
 	    peerlen);
 	spawn_options(svc, &apply, io.envp, &peer, peerlen);
+	if (children_full(svc, m, fd, is_wait, &peer, peerlen))
+		return;
 	pid = spawn_run(plan, &io, &child_pid, &err, &step);
 	if (!is_wait)
 		close(fd);
