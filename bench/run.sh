@@ -100,7 +100,7 @@ msg() { echo "bench: $*" >&2; }
 
 build_tools() {
 	local need=0 f
-	for f in loadgen ref_fork ref_spawn ref_inline oneline; do
+	for f in loadgen ref_fork ref_spawn ref_sandbox ref_inline oneline; do
 		if [ ! -x "$TOOLS/$f" ] || [ "$BENCH_DIR/$f.c" -nt "$TOOLS/$f" ] ||
 		    [ "$BENCH_DIR/ref_common.h" -nt "$TOOLS/$f" ]; then
 			need=1
@@ -111,6 +111,7 @@ build_tools() {
 	gcc -O2 -Wall -Wextra -o "$TOOLS/loadgen" "$BENCH_DIR/loadgen.c" -lm &&
 	gcc -O2 -Wall -Wextra -o "$TOOLS/ref_fork" "$BENCH_DIR/ref_fork.c" &&
 	gcc -O2 -Wall -Wextra -o "$TOOLS/ref_spawn" "$BENCH_DIR/ref_spawn.c" &&
+	gcc -O2 -Wall -Wextra -o "$TOOLS/ref_sandbox" "$BENCH_DIR/ref_sandbox.c" -lseccomp &&
 	gcc -O2 -Wall -Wextra -o "$TOOLS/ref_inline" "$BENCH_DIR/ref_inline.c" &&
 	gcc -static -O2 -Wall -Wextra -o "$TOOLS/oneline" "$BENCH_DIR/oneline.c" ||
 		{ msg "tool build failed"; exit 1; }
@@ -324,13 +325,13 @@ hwm_kb() { awk '/^VmHWM:/ { print $2 }' "/proc/$1/status" 2>/dev/null; }
 listener_of() { children_of "$1" | awk '$2 ~ /^hinetd-listen/ { print $1; exit }'; }
 
 # --- servers -----------------------------------------------------------------------
-EXEC_SERVERS="ref_fork ref_spawn hinetd openbsd-inetd xinetd inetutils-inetd busybox-inetd tcpserver"
+EXEC_SERVERS="ref_fork ref_spawn ref_sandbox hinetd openbsd-inetd xinetd inetutils-inetd busybox-inetd tcpserver"
 BUILTIN_SERVERS="ref_inline hinetd openbsd-inetd xinetd inetutils-inetd busybox-inetd"
 declare -A SKIP=()	# name -> reason
 
 bin_of() {
 	case "$1" in
-	ref_fork | ref_spawn | ref_inline) echo "$TOOLS/$1" ;;
+	ref_fork | ref_spawn | ref_sandbox | ref_inline) echo "$TOOLS/$1" ;;
 	hinetd) echo "$HINETD" ;;
 	openbsd-inetd) echo "$OBSD" ;;
 	xinetd) echo "$XINETD" ;;
@@ -382,6 +383,10 @@ start_server() {
 	case "$name" in
 	ref_fork | ref_spawn)
 		"$TOOLS/$name" "$port" "$ONELINE" "$NOBODY_UID" "$NOBODY_GID" </dev/null >>"$log" 2>&1 &
+		SRV_PID=$! ;;
+	ref_sandbox)
+		"$TOOLS/ref_sandbox" "$port" "$ONELINE" "$NOBODY_UID" "$NOBODY_GID" \
+			"$SANDBOX_DENY" </dev/null >>"$log" 2>&1 &
 		SRV_PID=$! ;;
 	ref_inline)
 		"$TOOLS/ref_inline" "$port" </dev/null >>"$log" 2>&1 &
@@ -545,11 +550,32 @@ for s in $EXEC_SERVERS $BUILTIN_SERVERS; do
 	if [ "$s" != hinetd ] && [ ! -x "$b" ]; then
 		SKIP[$s]="not available ($b missing; see $LOGS/peers-setup.log)"
 	fi
-	if [ -n "$ONLY" ] && [[ ",$ONLY,ref_fork,ref_spawn,ref_inline," != *",$s,"* ]]; then
+	if [ -n "$ONLY" ] && [[ ",$ONLY,ref_fork,ref_spawn,ref_sandbox,ref_inline," != *",$s,"* ]]; then
 		SKIP[$s]="not selected (--only)"
 	fi
 done
 [ -z "${SKIP[hinetd]:-}" ] && check_hinetd
+
+# ref_sandbox denies what hinetd's default seccomp profile denies, read from
+# `hinetd -T -j` for the exec'd service (so the two filters match).
+SANDBOX_DENY="$WORK/ref_sandbox.deny"
+sandbox_deny_list() {
+	local d="$WORK/hinetd-deny" conf
+	[ -x "$HINETD" ] || return 1
+	hinetd_files "$d"
+	conf="$d/inetd.conf"
+	echo "127.0.0.1:9 stream tcp nowait nobody $ONELINE oneline" >"$conf"
+	$(hinetd_cmd "$d" "$conf") -T -j 2>>"$LOGS/ref_sandbox.log" | python3 -c '
+import json, sys
+sc = json.load(sys.stdin)["services"][0]["sandbox"]["seccomp"]
+for n in sc["denied_syscalls"]:
+    print(n.split(" ")[0])
+for n in sc["enosys_syscalls"]:
+    print("enosys", n)' >"$SANDBOX_DENY" 2>>"$LOGS/ref_sandbox.log" && [ -s "$SANDBOX_DENY" ]
+}
+if [ -z "${SKIP[ref_sandbox]:-}" ] && ! sandbox_deny_list; then
+	SKIP[ref_sandbox]="no deny list from hinetd -T -j (see $LOGS/ref_sandbox.log)"
+fi
 for s in "${!SKIP[@]}"; do msg "skipping $s: ${SKIP[$s]}"; done
 
 # --- the matrix ----------------------------------------------------------------------
@@ -626,11 +652,12 @@ report() {
 		REF[k] += v["refused"]; RST[k] += v["reset"]; TMO[k] += v["timeout"]
 		SHO[k] += v["short"]; OTH[k] += v["other"]; UNF[k] += v["unfinished"]; DRP[k] += v["listen_drops"]
 	}
-	function table(mode, c, order, title,   names, nn, i, s, k, r1, r2, e, nerr) {
+	function table(mode, c, order, title,   names, nn, i, s, k, r1, r2, r3, e, nerr) {
 		nn = split(order, names, " ")
 		printf "\n%s, %d concurrent clients\n", title, c
-		printf "%-16s %9s %7s %8s %8s %8s %8s  %-21s %5s %4s\n", "server", "conns/s", "spread",
+		printf "%-16s %9s %7s %8s %8s %9s %8s %8s  %-21s %5s %4s\n", "server", "conns/s", "spread",
 			(mode == "exec" ? "x spawn" : "x inline"), (mode == "exec" ? "x fork" : ""),
+			(mode == "exec" ? "x sandbox" : ""),
 			"p50 ms", "p99 ms", "err ref/rst/tmo/sh/o", "drops", "reps"
 		for (i = 1; i <= nn; i++) {
 			s = names[i]; k = mode SUBSEP c SUBSEP s
@@ -640,10 +667,11 @@ report() {
 			}
 			r1 = ratio(mode, c, s, mode == "exec" ? "ref_spawn" : "ref_inline")
 			r2 = mode == "exec" ? ratio(mode, c, s, "ref_fork") : -2
+			r3 = mode == "exec" ? ratio(mode, c, s, "ref_sandbox") : -2
 			e = sprintf("%d/%d/%d/%d/%d", REF[k], RST[k], TMO[k], SHO[k], OTH[k])
 			nerr = REF[k] + RST[k] + TMO[k] + SHO[k] + OTH[k]
-			printf "%-16s %9.1f %6.0f%% %8s %8s %8.2f %8.2f  %-21s %5d %4d%s\n", s, med("cps", k), spread(k),
-				fmt(r1), (r2 == -2 ? "" : fmt(r2)), med("p50", k), med("p99", k), e, DRP[k], N[k],
+			printf "%-16s %9.1f %6.0f%% %8s %8s %9s %8.2f %8.2f  %-21s %5d %4d%s\n", s, med("cps", k), spread(k),
+				fmt(r1), (r2 == -2 ? "" : fmt(r2)), (r3 == -2 ? "" : fmt(r3)), med("p50", k), med("p99", k), e, DRP[k], N[k],
 				FAIL[k] ? " (" FAIL[k] " failed)" : ""
 			if (nerr + UNF[k] + DRP[k] > 0 || med("p99", k) >= 900)
 				LOST[c] = LOST[c] "\n    " s " (" mode ": " nerr " errors, " DRP[k] " listen drops" \
@@ -652,6 +680,8 @@ report() {
 				if (mode == "exec") {
 					CHK = CHK sprintf("  exec'\''d, %2d clients: %sx ref_spawn (target >= 0.95): %s\n", c, fmt(r1), r1 >= 0.95 ? "PASS" : "FAIL")
 					HEXEC[c] = r1
+					if (r3 >= 0)
+						CHK = CHK sprintf("  exec'\''d, %2d clients: %sx ref_sandbox (the same sandbox without privilege separation; for information)\n", c, fmt(r3))
 				} else
 					CHK = CHK sprintf("  built-in, %2d clients: %sx ref_inline (target >= 0.95): %s\n", c, fmt(r1), r1 >= 0.95 ? "PASS" : "FAIL")
 			} else if (mode == "exec" && s !~ /^ref_/ && r1 > BEST[c]) { BEST[c] = r1; BESTNAME[c] = s }
@@ -662,8 +692,8 @@ report() {
 		for (j = 1; j <= nc; j++) table("exec", C[j], exec_order, "exec'\''d service (static one-line program, nowait stream)")
 		for (j = 1; j <= nc; j++) table("builtin", C[j], builtin_order, "built-in daytime")
 		printf "\nconns/s, p50, p99: medians over the repetitions.  spread: (max - min) / median of conns/s.\n"
-		printf "x spawn / x fork / x inline: median over the repetitions of conns/s divided by that of\n"
-		printf "  ref_spawn / ref_fork / ref_inline measured in the same repetition.\n"
+		printf "x spawn / x fork / x sandbox / x inline: median over the repetitions of conns/s divided\n"
+		printf "  by that of ref_spawn / ref_fork / ref_sandbox / ref_inline in the same repetition.\n"
 		printf "err: refused/reset/timeout/short read/other, summed over the repetitions;\n"
 		printf "drops: increase of the kernel'\''s TcpExt ListenDrops (full accept queue) during the points.\n"
 		printf "\nConnections lost (errors, listen-queue drops or p99 >= 0.9 s):\n"
