@@ -1,16 +1,29 @@
 /*
  * evil_listener.c: a hostile stand-in for hinetd-listener (started with
- * hinetd -L) that sends privd every kind of malformed or out-of-policy
- * message, then one valid connection, then a flood of bad messages.  The
- * integration test checks that privd rejected and logged each, spawned
- * only the valid one, and restarted the "listener" after the flood.
- * Each attack is announced on stderr as "evil: NAME".
+ * hinetd -L).  privd gives it no arguments of its own, so the attack is
+ * chosen by the port of the configuration's first service:
+ *
+ *   7018  suite      malformed and out-of-policy messages, one valid
+ *                    connection, then a flood of bad messages
+ *   7031  sockets    truncated data and control data, nonzero padding, an
+ *                    invalid ident, foreign sockets (wrong local port, UDP
+ *                    for TCP, wrong protocol), a stale READY; one valid
+ *   7032  empty      an empty packet, then holds the sockets
+ *   7033  deaf       closes its control socket, then holds the sockets
+ *   7034  burst      a burst of bad messages, then exits at once
+ *   7035  no-read    endless valid requests, never reads a report
+ *
+ * Every mode first sends READY, as a real listener does.  Each step is
+ * announced on stderr as "evil: NAME"; the modes with a valid connection
+ * end with "evil: reports spawned=N failed=M" (the reports privd sent).
+ * tests/integration/test_core.py checks what privd did.
  */
 #include "common/ipc.h"
 #include "policy/snapshot.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,8 +32,13 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
+#ifndef IPPROTO_MPTCP
+#define IPPROTO_MPTCP 262
+#endif
+
 static int ctl;
 static uint32_t gen;
+static unsigned n_spawned, n_failed;
 
 static void
 say(const char *what)
@@ -28,9 +46,9 @@ say(const char *what)
 	fprintf(stderr, "evil: %s\n", what);
 }
 
-/* Raw send: any length, any number of fds. */
+/* Raw send: any length, any number of fds; optionally no pause after. */
 static void
-send_raw(const void *msg, size_t len, const int *fds, int nfds)
+send_fast(const void *msg, size_t len, const int *fds, int nfds)
 {
 	char cbuf[CMSG_SPACE(sizeof(int) * 8)];
 	struct iovec iov = { .iov_base = (void *)msg, .iov_len = len };
@@ -48,6 +66,12 @@ send_raw(const void *msg, size_t len, const int *fds, int nfds)
 	}
 	if (sendmsg(ctl, &mh, MSG_NOSIGNAL) == -1)
 		perror("evil: sendmsg");
+}
+
+static void
+send_raw(const void *msg, size_t len, const int *fds, int nfds)
+{
+	send_fast(msg, len, fds, nfds);
 	usleep(20000);
 }
 
@@ -62,30 +86,105 @@ spawn_msg(unsigned type, uint32_t svc)
 	return m;
 }
 
-int
-main(int argc, char *argv[])
+static void
+send_ready(uint32_t g)
+{
+	struct ipc_hdr h;
+
+	ipc_hdr_init(&h, IPC_READY, g);
+	send_fast(&h, sizeof(h), NULL, 0);
+}
+
+/* Count the reports privd sent so far (waiting up to ms for the first). */
+static void
+read_reports(int ms)
+{
+	struct pollfd pfd = { .fd = ctl, .events = POLLIN };
+	struct ipc_msg m;
+
+	while (poll(&pfd, 1, ms) == 1) {
+		if (ipc_recv(ctl, &m) != 1)
+			break;
+		ipc_msg_close_fds(&m);
+		if (m.u.hdr.type == IPC_SPAWNED)
+			n_spawned++;
+		else if (m.u.hdr.type == IPC_SPAWN_FAILED)
+			n_failed++;
+		ms = 200;
+	}
+}
+
+static void
+print_reports(void)
+{
+	char line[64];
+
+	read_reports(1000);
+	snprintf(line, sizeof(line), "reports spawned=%u failed=%u", n_spawned,
+	    n_failed);
+	say(line);
+}
+
+static void
+hold(void)
+{
+	say("holding");
+	for (;;)
+		pause();
+}
+
+/* A connected TCP socket that is none of the service's: loopback pair. */
+static int
+foreign_tcp(void)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET };
+	socklen_t len = sizeof(sin);
+	int l, c, a = -1;
+
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if ((l = socket(AF_INET, SOCK_STREAM, 0)) == -1)
+		return -1;
+	if (bind(l, (struct sockaddr *)&sin, sizeof(sin)) == 0 &&
+	    listen(l, 1) == 0 &&
+	    getsockname(l, (struct sockaddr *)&sin, &len) == 0 &&
+	    (c = socket(AF_INET, SOCK_STREAM, 0)) != -1) {
+		if (connect(c, (struct sockaddr *)&sin, sizeof(sin)) == 0)
+			a = accept(l, NULL, NULL);
+		close(c);
+	}
+	close(l);
+	return a;
+}
+
+/* Accept one client on the service's socket; -1 if none came. */
+static int
+client(int lfd)
+{
+	struct pollfd pfd = { .fd = lfd, .events = POLLIN };
+
+	say("waiting-for-client");
+	if (poll(&pfd, 1, 10000) != 1)
+		return -1;
+	return accept(lfd, NULL, NULL);
+}
+
+static void
+valid_connection(int cfd)
 {
 	struct ipc_spawn m;
-	struct stat st;
-	char *buf;
-	int memfd = -1, *fds, pipefd[2], sp[2], c;
-	struct config *cfg;
 
-	while ((c = getopt(argc, argv, "c:m:d")) != -1) {
-		if (c == 'c')
-			ctl = atoi(optarg);
-		else if (c == 'm')
-			memfd = atoi(optarg);
-	}
-	if (fstat(memfd, &st) == -1)
-		return 1;
-	buf = malloc((size_t)st.st_size);
-	if (pread(memfd, buf, (size_t)st.st_size, 0) != st.st_size)
-		return 1;
-	cfg = snapshot_decode(buf, (size_t)st.st_size, &gen, &fds);
-	if (cfg == NULL || cfg->nsvcs == 0)
-		return 1;
-	int lfd = fds[0];               /* service 0: a stream nowait service */
+	say("valid-connection");
+	m = spawn_msg(IPC_SPAWN_CONN, 0);
+	strcpy(m.host, "client.example");
+	m.name_state = 3;       /* HA_NAME_KNOWN */
+	send_raw(&m, sizeof(m), &cfd, 1);
+}
+
+static void
+suite(int lfd)
+{
+	struct ipc_spawn m;
+	int pipefd[2], sp[2], cfd;
 
 	say("wrong-version");
 	m = spawn_msg(IPC_SPAWN_CONN, 0);
@@ -146,23 +245,16 @@ main(int argc, char *argv[])
 	send_raw(&m, sizeof(m), NULL, 0);
 
 	/* A real connection, but a hostile host name with it. */
-	struct pollfd pfd = { .fd = lfd, .events = POLLIN };
-	say("waiting-for-client");
-	if (poll(&pfd, 1, 10000) == 1) {
-		int cfd = accept(lfd, NULL, NULL);
+	if ((cfd = client(lfd)) != -1) {
 		say("hostile-host-name");
 		m = spawn_msg(IPC_SPAWN_CONN, 0);
 		strcpy(m.host, "evil;rm -rf /");
 		m.name_state = 3;       /* HA_NAME_KNOWN */
 		send_raw(&m, sizeof(m), &cfd, 1);
-		say("valid-connection");
-		m = spawn_msg(IPC_SPAWN_CONN, 0);
-		strcpy(m.host, "client.example");
-		m.name_state = 3;       /* HA_NAME_KNOWN */
-		send_raw(&m, sizeof(m), &cfd, 1);
+		valid_connection(cfd);
 		close(cfd);
 	}
-	sleep(1);
+	print_reports();
 	say("flood");
 	for (int i = 0; i < 40; i++) {
 		m = spawn_msg(99, 0);
@@ -170,5 +262,140 @@ main(int argc, char *argv[])
 	}
 	sleep(5);
 	say("still-alive");
+}
+
+static void
+sockets(int lfd)
+{
+	unsigned char big[IPC_MSG_MAX + 64];
+	struct ipc_spawn m;
+	int fd, cfd, many[8];
+
+	say("truncated-data");
+	m = spawn_msg(IPC_SPAWN_CONN, 0);
+	memset(big, 0, sizeof(big));
+	memcpy(big, &m, sizeof(m));
+	send_raw(big, sizeof(big), NULL, 0);
+
+	say("truncated-control-data");
+	for (int i = 0; i < 8; i++)
+		many[i] = lfd;
+	send_raw(&m, sizeof(m), many, 8);
+
+	fd = foreign_tcp();
+	say("nonzero-padding");
+	m = spawn_msg(IPC_SPAWN_CONN, 0);
+	m.pad[0] = 1;
+	send_raw(&m, sizeof(m), &fd, 1);
+
+	say("invalid-ident");
+	m = spawn_msg(IPC_SPAWN_CONN, 0);
+	strcpy(m.ident, "root user;id");
+	m.user_state = 3;       /* HA_USER_KNOWN */
+	send_raw(&m, sizeof(m), &fd, 1);
+
+	say("wrong-local-port");
+	m = spawn_msg(IPC_SPAWN_CONN, 0);
+	send_raw(&m, sizeof(m), &fd, 1);
+	close(fd);
+
+	say("udp-for-tcp");
+	if ((fd = socket(AF_INET, SOCK_DGRAM, 0)) != -1) {
+		struct sockaddr_in sin = { .sin_family = AF_INET,
+		    .sin_port = htons(7031) };
+		sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		connect(fd, (struct sockaddr *)&sin, sizeof(sin));
+		send_raw(&m, sizeof(m), &fd, 1);
+		close(fd);
+	}
+
+	if ((fd = socket(AF_INET, SOCK_STREAM, IPPROTO_MPTCP)) != -1) {
+		say("wrong-protocol");
+		send_raw(&m, sizeof(m), &fd, 1);
+		close(fd);
+	} else
+		say("skipped-wrong-protocol");
+
+	say("stale-ready");
+	send_ready(gen + 1);
+	usleep(20000);
+
+	if ((cfd = client(lfd)) != -1) {
+		valid_connection(cfd);
+		close(cfd);
+	}
+	print_reports();
+}
+
+/* Valid requests for a wait service whose child runs: each answered. */
+static void
+no_read(void)
+{
+	struct ipc_spawn m = spawn_msg(IPC_SPAWN_WAIT, 0);
+
+	say("start-wait-child");
+	send_raw(&m, sizeof(m), NULL, 0);
+	say("never-reading");
+	for (;;)
+		send_fast(&m, sizeof(m), NULL, 0);
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct ipc_spawn m;
+	struct stat st;
+	char *buf;
+	int memfd = -1, *fds, c;
+	struct config *cfg;
+	unsigned port;
+
+	while ((c = getopt(argc, argv, "c:m:d")) != -1) {
+		if (c == 'c')
+			ctl = atoi(optarg);
+		else if (c == 'm')
+			memfd = atoi(optarg);
+	}
+	if (fstat(memfd, &st) == -1)
+		return 1;
+	buf = malloc((size_t)st.st_size);
+	if (pread(memfd, buf, (size_t)st.st_size, 0) != st.st_size)
+		return 1;
+	cfg = snapshot_decode(buf, (size_t)st.st_size, &gen, &fds);
+	if (cfg == NULL || cfg->nsvcs == 0)
+		return 1;
+	int lfd = fds[0];               /* service 0 */
+	port = ntohs(((struct sockaddr_in *)&cfg->svcs[0]->addr)->sin_port);
+
+	send_ready(gen);
+	usleep(100000);
+	switch (port) {
+	case 7031:
+		sockets(lfd);
+		hold();
+		break;
+	case 7032:
+		say("empty-packet");
+		send_raw("", 0, NULL, 0);
+		hold();
+		break;
+	case 7033:
+		say("close-control-socket");
+		close(ctl);
+		hold();
+		break;
+	case 7034:
+		say("burst");
+		m = spawn_msg(99, 0);
+		for (int i = 0; i < 100; i++)
+			send_fast(&m, sizeof(m), NULL, 0);
+		_exit(0);
+	case 7035:
+		no_read();
+		break;
+	default:
+		suite(lfd);
+		break;
+	}
 	return 0;
 }

@@ -5,6 +5,7 @@ from the running processes themselves, what SPEC sections 1, 2, 3, 6 and
 10 promise.
 """
 import os
+import re
 import shutil
 import signal
 import socket
@@ -249,19 +250,42 @@ def test_listener_killed_is_restarted():
         assert talk(7017) == b"back\n"
 
 
-def test_hostile_listener_is_contained():
+EVIL = os.path.join(TESTBIN, "evil_listener")
+
+
+def evil(conf, wait_ready=True):
+    """hinetd under the hostile listener; its mode is the first service's port."""
     h = Hinetd()
     probe = probe_copy(h)
-    h.write("inetd.conf", "7018 stream tcp nowait nobody %s probe\n"
-            "7030 dgram udp wait nobody /bin/true true\n" % probe)
-    h.listener = os.path.join(TESTBIN, "evil_listener")
-    h.start(wait_ready=False)
+    h.write("inetd.conf", conf.replace("PROBE", probe))
+    h.listener = EVIL
+    return h.start(wait_ready=wait_ready)
+
+
+def evil_reports(h):
+    h.wait_log(r"evil: reports spawned=\d+ failed=\d+", timeout=10)
+    m = re.search(r"evil: reports spawned=(\d+) failed=(\d+)", h.log())
+    return int(m.group(1)), int(m.group(2))
+
+
+def bad_lines(log):
+    """One line per bad message: framing (privd) or meaning (conn_spawn)."""
+    return re.findall(r"bad message from the listener: .*|"
+                      r"listener request rejected: .*", log)
+
+
+def test_hostile_listener_is_contained():
+    h = evil("7018 stream tcp nowait nobody PROBE probe\n"
+             "7030 dgram udp wait nobody /bin/true true\n")
     h.wait_log(r"evil: waiting-for-client", timeout=10)
     data = talk(7018)
     rep = parse_probe(data)
     # The one valid request ran, under policy, with the name it carried.
     assert_confined(rep, 65534)
     assert rep["env"].get("TCPREMOTEHOST") == "client.example", rep["env"]
+    # Nothing else was spawned: privd reported exactly one child.
+    spawned, failed = evil_reports(h)
+    assert spawned == 1, h.log()
     h.wait_log(r"bad messages .*restarting it", timeout=10)
     log = h.log()
     for why in ("bad version", "wrong size", "type not allowed from the listener",
@@ -271,9 +295,137 @@ def test_hostile_listener_is_contained():
                 "unterminated string", "a wait service takes no descriptor",
                 "not a wait service", "invalid host name"):
         assert why in log, "privd did not reject: %s\n%s" % (why, log)
+    # Every semantic refusal was answered, none with a child.
+    assert failed == log.count("listener request rejected:"), (failed, log)
     h.wait_log(r"restarting the listener", timeout=10)
     assert h.proc.poll() is None, "privd died"
     h.stop()
+
+
+def test_hostile_listener_foreign_sockets_and_fields():
+    h = evil("7031 stream tcp nowait nobody PROBE probe\n")
+    h.wait_log(r"evil: waiting-for-client", timeout=10)
+    rep = parse_probe(talk(7031))
+    assert_confined(rep, 65534)
+    spawned, failed = evil_reports(h)
+    log = h.log()
+    assert spawned == 1, log
+    reasons = ["bad message from the listener: truncated",   # data
+               "bad message from the listener: truncated",   # control data
+               "nonzero padding", "invalid ident answer",
+               "socket's local port differs from the service's",
+               "socket type differs from the service's",
+               "ready for generation"]
+    if "evil: wrong-protocol" in log:
+        reasons.append("socket protocol differs from the service's")
+    for why in set(reasons):
+        assert log.count(why) >= reasons.count(why), \
+            "privd did not reject: %s\n%s" % (why, log)
+    # Logged once each, and no more than that: fewer than the restart limit.
+    assert len(bad_lines(log)) == len(reasons), "\n".join(bad_lines(log))
+    assert failed == log.count("listener request rejected:"), (failed, log)
+    assert "restarting it" not in log, log
+    assert h.proc.poll() is None, "privd died"
+    h.stop()
+
+
+def test_listener_empty_packet_is_bad_and_replaced():
+    # recv() of 0 bytes is not always EOF: the listener still runs and
+    # holds the sockets, so it must be replaced, not merely ignored.
+    h = evil("7032 stream tcp nowait nobody /bin/echo echo hi\n")
+    h.wait_log(r"bad message from the listener: empty packet")
+    h.wait_log(r"listener sent an empty packet: restarting it")
+    h.wait_log(r"listener killed by SIGKILL")
+    h.wait_log(r"ready: ", count=2, timeout=10)
+    pids = re.findall(r"ready: .* listener pid (\d+)", h.log())
+    assert pids[0] != pids[1], pids
+    h.stop()
+
+
+def test_listener_closing_control_socket_is_replaced():
+    h = evil("7033 stream tcp nowait nobody /bin/echo echo hi\n")
+    h.wait_log(r"evil: holding")
+    h.wait_log(r"listener closed its control socket but still runs: restarting it")
+    h.wait_log(r"ready: ", count=2, timeout=10)
+    h.stop()
+
+
+def test_listener_burst_then_exit_no_stale_kill():
+    # Bad messages still queued when the listener is reaped are logged
+    # (one line each) but never make privd signal the reaped pid, nor
+    # kill one listener twice.
+    h = evil("7034 stream tcp nowait nobody /bin/echo echo hi\n")
+    ended = r"listener (exited with status|killed by) "
+    h.wait_log(ended, count=2, timeout=15)
+    log = h.log()
+    deaths = len(re.findall(ended, log))
+    kills = len(re.findall(r"restarting it", log))
+    assert kills <= deaths, "killed %d times for %d listeners\n%s" % (kills, deaths, log)
+    assert log.count("bad message from the listener: type not allowed") >= 100, log
+    assert h.proc.poll() is None, "privd died"
+    h.stop()
+
+
+def test_listener_not_reading_reports_is_replaced():
+    # Reports are never dropped (they release the listener's counters):
+    # queued, and a listener that leaves the queue full is replaced.
+    h = evil("7035 dgram udp wait nobody /usr/bin/sleep sleep 10\n")
+    try:
+        h.wait_log(r"evil: never-reading")
+        h.wait_log(r"listener left \d+ reports unread: restarting it", timeout=30)
+        h.wait_log(r"restarting the listener in", timeout=10)
+        h.wait_log(r"ready: ", count=2, timeout=10)
+        assert "report to listener lost" not in h.log()
+        assert h.proc.poll() is None, "privd died"
+    finally:
+        lst = h.listener_pid()
+        for pid in children_of(h.proc.pid):
+            if pid != lst:
+                os.kill(pid, signal.SIGKILL)
+        h.stop()
+
+
+def test_listener_failing_at_start_is_a_startup_error():
+    # It exits before READY: exit 1 with its real status, no retry loop.
+    h = Hinetd("7036 stream tcp nowait nobody /bin/true true\n")
+    h.listener = "/bin/false"
+    h.start(wait_ready=False)
+    assert h.proc.wait(10) == 1, h.log()
+    assert re.search(r"listener \S*false exited with status 1 before it was "
+                     r"ready: cannot start", h.log()), h.log()
+    assert "status 0" not in h.log(), h.log()
+    assert "restarting the listener" not in h.log(), h.log()
+    # It cannot even be executed.
+    h = Hinetd("7036 stream tcp nowait nobody /bin/true true\n")
+    h.listener = h.write("not-a-program", "neither ELF nor #!\n")
+    os.chmod(h.listener, 0o755)
+    h.start(wait_ready=False)
+    assert h.proc.wait(10) == 1, h.log()
+    assert re.search(r"cannot start listener .*\(execve\)", h.log()), h.log()
+    assert "giving up" in h.log(), h.log()
+    assert "status 0" not in h.log(), h.log()
+
+
+def tcp_listen_socket(port):
+    """(inode, backlog length) of the listening TCP socket on port."""
+    with open("/proc/net/tcp") as f:
+        for line in f.readlines()[1:]:
+            fld = line.split()
+            if fld[3] == "0A" and int(fld[1].split(":")[1], 16) == port:
+                return fld[9], int(fld[4].split(":")[1], 16)
+    return None, 0
+
+
+def socket_inodes(pid):
+    out = set()
+    for fd in os.listdir("/proc/%d/fd" % pid):
+        try:
+            t = os.readlink("/proc/%d/fd/%s" % (pid, fd))
+        except OSError:
+            continue
+        if t.startswith("socket:["):
+            out.add(t[8:-1])
+    return out
 
 
 def test_reload_keeps_sockets_and_swaps_services():
@@ -281,11 +433,28 @@ def test_reload_keeps_sockets_and_swaps_services():
                "7020 stream tcp nowait nobody /bin/echo echo gone\n")
     with h:
         assert talk(7019) == b"one\n"
+        inode, _ = tcp_listen_socket(7019)
+        assert inode in socket_inodes(h.proc.pid), inode
+        # A client the kernel has queued but nobody has accepted yet.
+        os.kill(h.listener_pid(), signal.SIGSTOP)
+        queued = socket.create_connection(("127.0.0.1", 7019), timeout=10)
+        assert tcp_listen_socket(7019)[1] == 1, "not in the backlog"
         h.write("inetd.conf", "7019 stream tcp nowait nobody /bin/echo echo two\n"
                 "7021 stream tcp nowait nobody /bin/echo echo new\n")
         h.proc.send_signal(signal.SIGHUP)
         h.wait_log(r"reloaded: 2 services")
         h.wait_log(r"ready: ", count=2)
+        # It survived the reload, on the very same socket, and is served.
+        out = b""
+        while True:
+            c = queued.recv(100)
+            if not c:
+                break
+            out += c
+        queued.close()
+        assert out == b"two\n", out
+        assert tcp_listen_socket(7019)[0] == inode
+        assert inode in socket_inodes(h.proc.pid)
         assert talk(7019) == b"two\n"
         assert talk(7021) == b"new\n"
         try:
