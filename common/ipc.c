@@ -149,8 +149,18 @@ ipc_msg_check(const struct ipc_msg *m, int from_listener)
 		return "wrong number of descriptors";
 	if (type == IPC_SPAWN_CONN || type == IPC_SPAWN_WAIT) {
 		if (memchr(m->u.spawn.host, '\0', sizeof(m->u.spawn.host)) == NULL ||
-		    memchr(m->u.spawn.ident, '\0', sizeof(m->u.spawn.ident)) == NULL)
+		    memchr(m->u.spawn.ident, '\0', sizeof(m->u.spawn.ident)) == NULL ||
+		    memchr(m->u.spawn.server_host, '\0',
+		    sizeof(m->u.spawn.server_host)) == NULL)
 			return "unterminated string";
+		/* A wait service has no connection, so no server name. */
+		if (type == IPC_SPAWN_WAIT) {
+			if (m->u.spawn.server_name_state != 0)
+				return "server name state in a wait request";
+			for (size_t i = 0; i < sizeof(m->u.spawn.server_host); i++)
+				if (m->u.spawn.server_host[i] != 0)
+					return "server name in a wait request";
+		}
 		/* Zero padding: no room for a covert or future field. */
 		for (size_t i = 0; i < sizeof(m->u.spawn.pad); i++)
 			if (m->u.spawn.pad[i] != 0)

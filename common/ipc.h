@@ -23,7 +23,7 @@
 #include <sys/socket.h>
 #include <sys/types.h>
 
-#define IPC_VERSION        1
+#define IPC_VERSION        2       /* 2: server host name in spawn requests */
 #define IPC_HOST_MAX       256     /* confirmed host name, NUL included */
 #define IPC_IDENT_MAX      64      /* ident (RFC 1413) user, NUL included */
 
@@ -61,14 +61,22 @@ struct ipc_spawn {
 	char     host[IPC_HOST_MAX];   /* "" or a confirmed name */
 	char     ident[IPC_IDENT_MAX]; /* "" or the ident answer */
 	/*
+	 * "" or the confirmed name of the local address the client reached
+	 * (daemon@host rules).  Only for privd's repetition of the access
+	 * decision: never in the environment, never trusted for more.  A
+	 * wait request carries none (all zero).
+	 */
+	char     server_host[IPC_HOST_MAX];
+	/*
 	 * The listener's look-up outcomes (enum ha_name_state and enum
 	 * ha_user_state; 0: not looked up), so that privd can repeat the
 	 * access decision with the same facts.  KNOWN goes with a non-empty
-	 * host or ident, anything else with an empty one.
+	 * host, server_host or ident, anything else with an empty one.
 	 */
 	uint8_t  name_state;
 	uint8_t  user_state;
-	uint8_t  pad[6];        /* zero; keeps the size a multiple of 8 */
+	uint8_t  server_name_state;
+	uint8_t  pad[5];        /* zero; keeps the size a multiple of 8 */
 };
 
 struct ipc_report {
@@ -124,8 +132,9 @@ void   ipc_msg_close_fds(struct ipc_msg *m);
 /*
  * Check a received message's framing: version, known type, exact size,
  * descriptor count, no truncation, and that a spawn request's strings are
- * NUL-terminated and its padding zero.  (The look-up states are checked by
- * privd, which knows their values.)  Returns NULL or a short reason.
+ * NUL-terminated and its padding zero (a wait request's server name and
+ * its state too).  (The look-up states are checked by privd, which knows
+ * their values.)  Returns NULL or a short reason.
  */
 const char *ipc_msg_check(const struct ipc_msg *m, int from_listener);
 

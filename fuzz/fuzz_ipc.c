@@ -11,6 +11,24 @@
 
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size);
 
+/* What a spawn request that passed the framing checks must hold. */
+static void
+spawn_invariants(const struct ipc_msg *m)
+{
+	const struct ipc_spawn *s = &m->u.spawn;
+
+	if (memchr(s->host, '\0', sizeof(s->host)) == NULL ||
+	    memchr(s->ident, '\0', sizeof(s->ident)) == NULL ||
+	    memchr(s->server_host, '\0', sizeof(s->server_host)) == NULL)
+		abort();
+	if (s->hdr.type == IPC_SPAWN_WAIT &&
+	    (s->server_name_state != 0 || s->server_host[0] != '\0'))
+		abort();
+	for (size_t i = 0; i < sizeof(s->pad); i++)
+		if (s->pad[i] != 0)
+			abort();
+}
+
 int
 LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 {
@@ -27,7 +45,9 @@ LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 		m.truncated = (data[0] >> 2) & 1;
 		for (int i = 0; i < m.nfds; i++)
 			m.fds[i] = -1;
-		(void)ipc_msg_check(&m, data[0] & 8);
+		if (ipc_msg_check(&m, data[0] & 8) == NULL &&
+		    (m.u.hdr.type == IPC_SPAWN_CONN || m.u.hdr.type == IPC_SPAWN_WAIT))
+			spawn_invariants(&m);
 	}
 	cfg = snapshot_decode(data, size, &gen, &fds);
 	if (cfg != NULL) {

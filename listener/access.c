@@ -159,8 +159,12 @@ finish(struct parked *p, enum ha_status st, const struct ha_decision *dec,
 		goto drop;
 	}
 	apply_socket_options(ls, p->fd, dec);
+	/* privd repeats the decision: it needs the server's name too. */
+	link_server_name(p->req.server.name_state,
+	    p->req.server.name_state == HA_NAME_KNOWN ? p->req.server.name : NULL);
 	conn_admitted(ls, p->fd, peer, p->peerlen, p->src, &p->req,
 	    rule_priority(dec, LOG_INFO));
+	link_server_name(0, NULL);      /* a built-in sent nothing */
 	free(p);
 	return;
 drop:

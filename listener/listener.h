@@ -108,6 +108,12 @@ void link_readable(void);
 void link_writable(void);
 int  link_busy(void);
 void link_writable_watch(int on);         /* loop.c */
+/*
+ * The local address's name fact (daemon@host rules) for privd's re-check:
+ * access.c records it right before conn_admitted(); the next
+ * link_send_spawn() of a connection sends it, and any send clears it.
+ */
+void link_server_name(unsigned state, const char *name);
 
 /* durations.c: spawn times of children whose exit logs a duration. */
 void    durations_start(pid_t pid, int64_t start);

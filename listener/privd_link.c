@@ -22,6 +22,19 @@ struct pending {
 static struct pending queue[LINK_QUEUE_MAX];
 static size_t q_head, q_len;
 
+/* The next connection's server name fact (link_server_name). */
+static unsigned server_state;
+static char     server_host[IPC_HOST_MAX];
+
+void
+link_server_name(unsigned state, const char *name)
+{
+	server_state = state;
+	server_host[0] = '\0';
+	if (name != NULL)
+		str_copy(server_host, name, sizeof(server_host));
+}
+
 int
 link_busy(void)
 {
@@ -66,6 +79,11 @@ link_send_spawn(struct lservice *ls, int fd, const char *host, const char *ident
 		str_copy(p.msg.ident, ident, sizeof(p.msg.ident));
 	p.msg.name_state = (uint8_t)name_state;
 	p.msg.user_state = (uint8_t)user_state;
+	if (fd >= 0) {
+		str_copy(p.msg.server_host, server_host, sizeof(p.msg.server_host));
+		p.msg.server_name_state = (uint8_t)server_state;
+	}
+	link_server_name(0, NULL);      /* one request only */
 	p.fd = fd;
 	if (q_len == 0 && send_one(&p) == 0)
 		return 0;

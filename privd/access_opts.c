@@ -19,6 +19,7 @@
 #include "privd/privd.h"
 #include "policy/hosts_access.h"
 #include "common/log.h"
+#include "common/names.h"
 #include "common/util.h"
 
 #include <errno.h>
@@ -162,7 +163,24 @@ apply_user(struct access_apply *a, const struct ha_option *o, char *why,
 	return 0;
 }
 
-static void
+/*
+ * The server name fact, checked as strictly as conn_spawn checks the
+ * client's: a state in range, KNOWN with a valid name, others with none.
+ */
+static const char *
+check_server_fact(const struct ipc_spawn *m)
+{
+	if (m->server_name_state > HA_NAME_KNOWN)
+		return "invalid server host name state";
+	if ((m->server_name_state == HA_NAME_KNOWN) != (m->server_host[0] != '\0'))
+		return "server host name does not match its state";
+	if (m->server_host[0] != '\0' && !name_valid_host(m->server_host))
+		return "invalid server host name";
+	return NULL;
+}
+
+/* NULL, or why the listener's facts cannot be recorded (a bad message). */
+static const char *
 request_from(struct ha_request *req, const struct service *svc,
     const struct ipc_spawn *m, const struct sockaddr_storage *local,
     socklen_t locallen, const struct sockaddr_storage *peer, socklen_t peerlen)
@@ -175,17 +193,32 @@ request_from(struct ha_request *req, const struct service *svc,
 	if (locallen > 0)
 		(void)ha_endpoint_set_addr(&req->server,
 		    (const struct sockaddr *)local, locallen);
-	/* Checked by conn_spawn: KNOWN carries a valid name, others none. */
-	if (m->name_state != HA_NAME_UNSET)
-		(void)ha_endpoint_set_name(&req->client,
-		    (enum ha_name_state)m->name_state, m->host);
-	if (m->user_state == HA_USER_KNOWN)
-		(void)ha_request_set_user(req, m->ident);
-	else if (m->user_state == HA_USER_UNKNOWN)
+	/*
+	 * Checked by conn_spawn (client) and check_server_fact: KNOWN carries
+	 * a valid name, others none.  The engine's own rules must accept the
+	 * names too: an honest listener applied them before sending.
+	 */
+	if (m->name_state != HA_NAME_UNSET &&
+	    ha_endpoint_set_name(&req->client, (enum ha_name_state)m->name_state,
+	    m->host) == -1)
+		return "host name refused by the access engine";
+	if (m->server_name_state != HA_NAME_UNSET &&
+	    ha_endpoint_set_name(&req->server,
+	    (enum ha_name_state)m->server_name_state, m->server_host) == -1)
+		return "server host name refused by the access engine";
+	if (m->user_state == HA_USER_KNOWN) {
+		if (ha_request_set_user(req, m->ident) == -1)
+			return "ident answer refused by the access engine";
+	} else if (m->user_state == HA_USER_UNKNOWN)
 		(void)ha_request_set_user(req, NULL);
 	req->pid = 0;
+	return NULL;
 }
 
+/*
+ * ACCESS_DENIED also when the listener's facts fail the checks above:
+ * conn_spawn rejects both as bad messages.
+ */
 int
 access_recheck(const struct config *cfg, const struct service *svc,
     const struct spawn_plan *base, const struct ipc_spawn *m,
@@ -197,16 +230,26 @@ access_recheck(const struct config *cfg, const struct service *svc,
 	struct ha_decision dec;
 	enum ha_status st = HA_GRANT;
 	char value[HA_EXPAND_MAX];
+	const char *bad;
 
 	a->plan = *base;
 	a->nenv = 0;
 	a->twist = 0;
 	a->nspawn = 0;
+	/* Checked whether or not it is used: a bad one is a bad message. */
+	if ((bad = check_server_fact(m)) != NULL) {
+		snprintf(why, whylen, "%s", bad);
+		return ACCESS_DENIED;
+	}
 	if ((svc->flags & SVC_FLAG_NOLIBWRAP) ||
 	    (cfg->allow_table == NULL && cfg->deny_table == NULL))
 		return ACCESS_OK;
 
-	request_from(&req, svc, m, local, locallen, peer, peerlen);
+	if ((bad = request_from(&req, svc, m, local, locallen, peer,
+	    peerlen)) != NULL) {
+		snprintf(why, whylen, "%s", bad);
+		return ACCESS_DENIED;
+	}
 	/* privd looks nothing up: a fact not reported is unknown. */
 	st = ha_eval_known(cfg->allow_table, cfg->deny_table, &req, &dec);
 	if (st != HA_GRANT && st != HA_DELEGATE) {

@@ -8,6 +8,7 @@ temporary files first (the mount namespace is private to this test), so
 no query ever reaches the machine's resolver.
 """
 import os
+import re
 import shutil
 import socket
 import struct
@@ -331,6 +332,42 @@ def test_hostile_ptr():
         assert env is not None, "hostile name is unknown, not denied"
         assert "TCPREMOTEHOST" not in env, env
         assert "rm -rf" not in h.log() and "$(x)" not in h.log()
+
+
+# ---- daemon@host: the server's name reaches privd's re-check ----------
+
+def test_daemon_at_host():
+    # 127.0.0.1 is "localhost" in the bind-mounted /etc/hosts; 127.0.0.2 is
+    # host2.example.test (fake DNS).  privd must see the same server name
+    # the listener matched, or it refuses the spawn and, after 16 of those,
+    # restarts the listener as hostile.
+    with probe_h(7416, allow="ALL@localhost: ALL : setenv WHERE at-%N\n",
+                 deny="ALL: ALL\n") as h:
+        for i in range(20):
+            env = probe_env(7416, "127.0.0.%d" % (3 + i % 2))
+            assert env is not None, "connection %d not served" % i
+            assert env.get("WHERE") == "at-localhost", env
+        s = socket.socket()
+        s.settimeout(8)
+        s.bind(("127.0.0.3", 0))
+        s.connect(("127.0.0.2", 7416))           # server name host2...: denied
+        assert s.recv(100) == b""
+        s.close()
+        h.wait_log(r"peer=127\.0\.0\.3:\d+ action=deny rule=%s:1" % h.deny)
+        log = h.log()
+        assert "rejected" not in log, log
+        assert "restarting" not in log, log
+        assert len(re.findall(r"service=7416 .*action=spawn", log)) == 20, log
+
+
+def test_daemon_at_host_except():
+    # The daemon@host rule must pick the same rule in privd: with the
+    # server name unknown there, the second rule would match instead.
+    with probe_h(7417, allow="probe@localhost: ALL : setenv RULE first\n"
+                 "ALL: ALL : setenv RULE second\n") as h:
+        env = probe_env(7417, "127.0.0.3")
+        assert env is not None and env.get("RULE") == "first", env
+        assert "rejected" not in h.log(), h.log()
 
 
 # ---- Ident -----------------------------------------------------------

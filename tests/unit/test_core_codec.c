@@ -54,7 +54,7 @@ test_ipc_framing(void **state)
 	m = msg_of(99, 8, 0);
 	assert_string_equal(ipc_msg_check(&m, 1), "type not allowed from the listener");
 	m = msg_of(IPC_READY, 8, 0);
-	m.u.hdr.version = 2;
+	m.u.hdr.version = 1;            /* the layout before server_host */
 	assert_string_equal(ipc_msg_check(&m, 1), "bad version");
 	m = msg_of(IPC_READY, 4, 0);
 	assert_string_equal(ipc_msg_check(&m, 1), "short header");
@@ -67,15 +67,31 @@ test_ipc_framing(void **state)
 	m = msg_of(IPC_SPAWN_CONN, sizeof(struct ipc_spawn), 1);
 	memset(m.u.spawn.ident, 'x', sizeof(m.u.spawn.ident));
 	assert_string_equal(ipc_msg_check(&m, 1), "unterminated string");
+	m = msg_of(IPC_SPAWN_CONN, sizeof(struct ipc_spawn), 1);
+	memset(m.u.spawn.server_host, 'x', sizeof(m.u.spawn.server_host));
+	assert_string_equal(ipc_msg_check(&m, 1), "unterminated string");
 	/* The look-up states fit the size table; the padding is checked. */
-	assert_int_equal(sizeof(struct ipc_spawn), 344);
+	assert_int_equal(IPC_VERSION, 2);
+	assert_int_equal(sizeof(struct ipc_spawn), 600);
 	assert_int_equal(sizeof(struct ipc_spawn) % 8, 0);
+	assert_int_equal(offsetof(struct ipc_spawn, server_host), 336);
+	assert_int_equal(offsetof(struct ipc_spawn, name_state), 592);
 	m = msg_of(IPC_SPAWN_CONN, sizeof(struct ipc_spawn), 1);
 	m.u.spawn.name_state = 3;
 	m.u.spawn.user_state = 2;
+	m.u.spawn.server_name_state = 3;
+	strcpy(m.u.spawn.server_host, "localhost");
 	assert_null(ipc_msg_check(&m, 1));
-	m.u.spawn.pad[5] = 1;
+	m.u.spawn.pad[4] = 1;
 	assert_string_equal(ipc_msg_check(&m, 1), "nonzero padding");
+	/* A wait request has no connection, so no server name. */
+	m = msg_of(IPC_SPAWN_WAIT, sizeof(struct ipc_spawn), 0);
+	assert_null(ipc_msg_check(&m, 1));
+	m.u.spawn.server_name_state = 1;
+	assert_string_equal(ipc_msg_check(&m, 1), "server name state in a wait request");
+	m = msg_of(IPC_SPAWN_WAIT, sizeof(struct ipc_spawn), 0);
+	m.u.spawn.server_host[0] = 'x';
+	assert_string_equal(ipc_msg_check(&m, 1), "server name in a wait request");
 }
 
 static struct config *
