@@ -230,7 +230,7 @@ user_answer(void *arg, const char *user)
 /* Start the look-up for need; 0 when it is in flight, -1 when the fact
  * was settled at once (answered, or unknown). */
 static int
-ask(struct parked *p, enum ha_status need)
+ask(struct parked *p, enum ha_status need, unsigned user_timeout)
 {
 	struct lookup *lk = NULL;
 
@@ -254,8 +254,10 @@ ask(struct parked *p, enum ha_status need)
 			user_answer(p, NULL);
 			break;
 		}
-		lk = lookup_user((const struct sockaddr *)&p->peer,
-		    (const struct sockaddr *)&p->local, p->peerlen, user_answer, p);
+		/* `rfc931 N` sets the timeout, as in tcpd; else the default. */
+		lk = lookup_user_timeout((const struct sockaddr *)&p->peer,
+		    (const struct sockaddr *)&p->local, p->peerlen,
+		    user_timeout * 1000u, user_answer, p);
 		break;
 	default:
 		p->pending = 0;
@@ -318,7 +320,7 @@ step(struct parked *p)
 			return;
 		}
 		p->in_step = 1;
-		if (ask(p, st) == -1) {
+		if (ask(p, st, dec.user_timeout) == -1) {
 			p->in_step = 0;
 			continue;       /* settled at once: decide again */
 		}

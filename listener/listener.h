@@ -115,6 +115,16 @@ void link_writable_watch(int on);         /* loop.c */
  */
 void link_server_name(unsigned state, const char *name);
 
+/*
+ * lookup_ident.c: lookup_user() of lookup.h with its own timeout in
+ * milliseconds (0: LOOKUP_IDENT_TIMEOUT_MS), for `rfc931 N`.
+ */
+struct lookup;
+struct lookup *lookup_user_timeout(const struct sockaddr *peer,
+                   const struct sockaddr *local, socklen_t len,
+                   unsigned timeout_ms, void (*cb)(void *arg, const char *user),
+                   void *arg);
+
 /* durations.c: spawn times of children whose exit logs a duration. */
 void    durations_start(pid_t pid, int64_t start);
 int64_t durations_end(pid_t pid);       /* its start, or -1 */

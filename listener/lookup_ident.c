@@ -21,7 +21,7 @@
 #include <sys/timerfd.h>
 #include <unistd.h>
 
-static struct lookup *pending;          /* by insertion; deadlines ascend */
+static struct lookup *pending;          /* newest first; any deadline */
 static int ident_timerfd = -1;
 static struct ev_src timer_src;
 
@@ -182,6 +182,13 @@ struct lookup *
 lookup_user(const struct sockaddr *peer, const struct sockaddr *local,
     socklen_t len, lookup_user_cb cb, void *arg)
 {
+	return lookup_user_timeout(peer, local, len, 0, cb, arg);
+}
+
+struct lookup *
+lookup_user_timeout(const struct sockaddr *peer, const struct sockaddr *local,
+    socklen_t len, unsigned timeout_ms, lookup_user_cb cb, void *arg)
+{
 	struct sockaddr_storage to, from;
 	struct lookup *l;
 	int fd;
@@ -226,7 +233,8 @@ lookup_user(const struct sockaddr *peer, const struct sockaddr *local,
 	l->local_port = port_of(local);
 	l->qlen = (size_t)snprintf(l->query, sizeof(l->query), "%u , %u\r\n",
 	    l->peer_port, l->local_port);
-	l->deadline = lookup_now_ms() + LOOKUP_IDENT_TIMEOUT_MS;
+	l->deadline = lookup_now_ms() + (timeout_ms > 0 ? timeout_ms :
+	    LOOKUP_IDENT_TIMEOUT_MS);
 	l->ev.kind = EV_OTHER;
 	l->ev.ptr = l;
 	l->ev.handler = ident_event;

@@ -46,6 +46,7 @@
 #define HA_LIST_FILE_MAX  (1u << 20)    /* bytes of one /file list (words
                                            are at most HA_RULE_MAX bytes) */
 #define HA_EXPAND_MAX     4096  /* bytes of one %-expanded option value */
+#define HA_RFC931_MAX     60    /* seconds: `rfc931 N` is clamped to this */
 
 /* ---- Parsed rules --------------------------------------------------- */
 
@@ -244,6 +245,9 @@ struct ha_decision {
 	const char      *file;          /* rule's file, or NULL */
 	int              line;
 	const struct ha_option *twist;  /* HA_DELEGATE: the twist option */
+	unsigned         user_timeout;  /* HA_NEED_USER asked by `rfc931 N`:
+	                                   N seconds (<= HA_RFC931_MAX); 0:
+	                                   the caller's default */
 };
 
 /*

@@ -375,6 +375,17 @@ options_need(const struct ha_rule *rule, const struct ha_request *req)
 	return HA_GRANT;
 }
 
+/* The timeout of the rule's `rfc931 N` (tcpd sets it before asking). */
+static unsigned
+rfc931_timeout(const struct ha_rule *rule)
+{
+	for (size_t k = 0; k < rule->nopts; k++)
+		if (rule->opts[k].kind == HA_OPT_RFC931 && rule->opts[k].num > 0)
+			return rule->opts[k].num > HA_RFC931_MAX ? HA_RFC931_MAX :
+			    (unsigned)rule->opts[k].num;
+	return 0;
+}
+
 enum ha_status
 ha_eval(const struct ha_table *allow, const struct ha_table *deny,
     struct ha_request *req, struct ha_decision *dec)
@@ -404,8 +415,11 @@ ha_eval(const struct ha_table *allow, const struct ha_table *deny,
 			req->resume_rule = i;
 			if (m == NEED)
 				return dec->status = ev.need;
-			if ((need = options_need(rule, req)) != HA_GRANT)
+			if ((need = options_need(rule, req)) != HA_GRANT) {
+				if (need == HA_NEED_USER)
+					dec->user_timeout = rfc931_timeout(rule);
 				return dec->status = need;
+			}
 			dec->table = t;
 			dec->rule = rule;
 			dec->file = t->file;

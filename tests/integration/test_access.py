@@ -388,6 +388,151 @@ def test_ident():
         bad.close()
 
 
+class IdentRaw(threading.Thread):
+    """A misbehaving RFC 1413 server on ADDR:113: reply(a, b) gives the
+    bytes to send, None to stay silent, "drip" to send a byte at a time
+    without ever ending the line."""
+
+    def __init__(self, addr, reply):
+        super().__init__(daemon=True)
+        self.reply = reply
+        self.sock = socket.socket()
+        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.sock.bind((addr, 113))
+        self.sock.listen(8)
+        self.held = []
+
+    def run(self):
+        while True:
+            try:
+                c, _ = self.sock.accept()
+            except OSError:
+                return
+            threading.Thread(target=self.serve, args=(c,), daemon=True).start()
+
+    def serve(self, c):
+        try:
+            c.settimeout(30)
+            q = c.recv(256).decode().strip()
+            a, b = [x.strip() for x in q.split(",")]
+            r = self.reply(a, b)
+            if r is None:
+                self.held.append(c)         # silent: keep it open
+                return
+            if r == "drip":
+                self.held.append(c)
+                for _ in range(100):
+                    c.send(b"1")
+                    time.sleep(0.2)
+                return
+            c.sendall(r)
+        except Exception:       # noqa: BLE001
+            pass
+        c.close()
+
+    def close(self):
+        try:
+            self.sock.shutdown(socket.SHUT_RDWR)    # wakes accept()
+        except OSError:
+            pass
+        self.sock.close()
+        self.join(5)
+        for c in self.held:
+            c.close()
+
+
+def test_ident_silent_or_slow_stalls_nobody():
+    silent = IdentRaw("127.0.0.5", lambda a, b: None)
+    drip = IdentRaw("127.0.0.8", lambda a, b: "drip")
+    silent.start()
+    drip.start()
+    h = probe_h(7421, allow="ALL: ALL : rfc931 2\n")
+    h.write("inetd.conf", "7421 stream tcp nowait nobody %s probe\n"
+            "echo stream tcp nowait root internal\n" % os.path.join(h.dir, "probe"))
+    try:
+        with h:
+            slow = []
+            for src in ("127.0.0.5", "127.0.0.8"):
+                for port in (7421, 7):
+                    s = socket.socket()
+                    s.settimeout(30)
+                    s.bind((src, 0))
+                    s.connect(("127.0.0.1", port))
+                    slow.append(s)
+            t0 = time.time()
+            time.sleep(0.3)
+            for _ in range(3):
+                t1 = time.time()
+                assert served(7, "127.0.0.3", b"ping\n") == b"ping\n"
+                env = probe_env(7421, "127.0.0.3")  # no ident server: refused
+                assert env is not None and "TCPREMOTEINFO" not in env, env
+                assert time.time() - t1 < 1.0
+            # The stalled ones are decided at `rfc931 2`'s timeout (not the
+            # 10 s default): the user is unknown.
+            for s in slow:
+                out = b""
+                if s.getpeername()[1] == 7:
+                    s.sendall(b"late\n")
+                    s.shutdown(socket.SHUT_WR)
+                while True:
+                    chunk = s.recv(65536)
+                    if not chunk:
+                        break
+                    out += chunk
+                s.close()
+                if out.startswith(b"status "):
+                    assert "TCPREMOTEINFO" not in parse_probe(out)["env"], out
+                else:
+                    assert out == b"late\n", out
+            elapsed = time.time() - t0
+            assert 1.5 < elapsed < 6.0, elapsed
+    finally:
+        silent.close()
+        drip.close()
+
+
+HOSTILE = [
+    b"%s , %s : USERID : UNIX : ev\x1b[31mil\x07\r\n",          # control characters
+    b"%s , %s : USERID : UNIX : $(reboot)`id`;rm\r\n",          # shell
+    b"%s , %s : USERID : UNIX : " + b"a" * 300 + b"\r\n",      # overlong user
+    b"%s , %s : USERID : UNIX : " + b"b" * 2000,                # no end of line
+    b"%s , %s : USERID : UNIX : \xff\xfe\xc0\x80root\r\n",     # not text
+    b"1 , 2 : USERID : UNIX : alice\r\n",                     # other ports
+]
+
+
+def test_ident_hostile_answers():
+    for i, tmpl in enumerate(HOSTILE):
+        srv = IdentRaw("127.0.0.4", lambda a, b, t=tmpl: t.replace(
+            b"%s", a.encode(), 1).replace(b"%s", b.encode(), 1))
+        srv.start()
+        try:
+            with probe_h(7422, allow="ALL: ALL : rfc931 3 : setenv WHO u-%u\n",
+                         deny="ALL: root@ALL\n") as h:
+                env = probe_env(7422, "127.0.0.4")
+                assert env is not None, "answer %d: not served" % i
+                assert "TCPREMOTEINFO" not in env, (i, env)
+                assert env.get("WHO") == "u-unknown", (i, env)
+                log = h.log()
+                for bad in ("\x1b", "\x07", "$(reboot)", "`id`", "a" * 64, "b" * 64,
+                            "\ufffd", "alice"):
+                    assert bad not in log, (i, bad, log)
+                assert "rejected" not in log, log
+        finally:
+            srv.close()
+    # The same server with a valid answer: it is believed.
+    srv = IdentRaw("127.0.0.4", lambda a, b: ("%s , %s : USERID : UNIX,UTF-8 : "
+                                             "carol\r\n" % (a, b)).encode())
+    srv.start()
+    try:
+        with probe_h(7423, allow="ALL: ALL : rfc931 3 : setenv WHO u-%u\n") as h:
+            env = probe_env(7423, "127.0.0.4")
+            assert env is not None and env.get("TCPREMOTEINFO") == "carol", env
+            assert env.get("WHO") == "u-carol", env
+    finally:
+        srv.close()
+
+
 # ---- Load-time refusals and UDP ----------------------------------------
 
 def test_unsupported_option_refused():

@@ -1191,6 +1191,33 @@ test_wire(void **state)
 }
 
 static void
+test_rfc931_timeout(void **state)
+{
+	struct ha_table *t;
+	struct ha_request r;
+	struct ha_decision dec;
+
+	(void)state;
+	/* `rfc931 N` gives the ident timeout (clamped); a pattern's user
+	 * look-up and a bare rfc931 the caller's default. */
+	t = parse_ok("a", "ALL: 10.0.0.1 : rfc931 4\nALL: 10.0.0.2 : rfc931\n"
+	    "ALL: 10.0.0.3 : rfc931 100000\nALL: bob@10.0.0.4 : rfc931 7\n");
+	mkreq(&r, "x", "10.0.0.1", NAME_UNSET, NULL, NULL);
+	assert_int_equal(ha_eval(t, NULL, &r, &dec), HA_NEED_USER);
+	assert_int_equal(dec.user_timeout, 4);
+	mkreq(&r, "x", "10.0.0.2", NAME_UNSET, NULL, NULL);
+	assert_int_equal(ha_eval(t, NULL, &r, &dec), HA_NEED_USER);
+	assert_int_equal(dec.user_timeout, 0);
+	mkreq(&r, "x", "10.0.0.3", NAME_UNSET, NULL, NULL);
+	assert_int_equal(ha_eval(t, NULL, &r, &dec), HA_NEED_USER);
+	assert_int_equal(dec.user_timeout, HA_RFC931_MAX);
+	mkreq(&r, "x", "10.0.0.4", NAME_UNSET, NULL, NULL);
+	assert_int_equal(ha_eval(t, NULL, &r, &dec), HA_NEED_USER);
+	assert_int_equal(dec.user_timeout, 0);
+	ha_table_free(t);
+}
+
+static void
 test_status_names(void **state)
 {
 	(void)state;
@@ -1247,6 +1274,7 @@ main(void)
 		cmocka_unit_test(test_expand),
 		cmocka_unit_test(test_option_value),
 		cmocka_unit_test(test_wire),
+		cmocka_unit_test(test_rfc931_timeout),
 		cmocka_unit_test(test_status_names),
 	};
 
