@@ -1,9 +1,11 @@
 /*
  * fuzz_ipc.c: privd's message decoder (framing checks of common/ipc.c on
  * arbitrary packets, with and without descriptors) and the listener's
- * configuration snapshot decoder (policy/snapshot.c).
+ * configuration snapshot decoder (policy/snapshot.c), with the banner
+ * files it carries expanded as the listener would send them.
  */
 #include "common/ipc.h"
+#include "policy/hosts_access.h"
 #include "policy/snapshot.h"
 
 #include <stdlib.h>
@@ -29,6 +31,26 @@ spawn_invariants(const struct ipc_msg *m)
 			abort();
 }
 
+static void
+expand_banners(const struct ha_table *t)
+{
+	static char out[HA_BANNER_OUT_MAX];
+	struct ha_request req;
+
+	if (t == NULL)
+		return;
+	for (size_t i = 0; i < t->n; i++)
+		for (size_t k = 0; k < t->rules[i].nopts; k++) {
+			const struct ha_option *o = &t->rules[i].opts[k];
+			for (size_t b = 0; b < o->nbanners; b++) {
+				ha_request_init(&req, o->banners[b].daemon, NULL);
+				if (ha_banner_expand(&o->banners[b], &req, out,
+				    sizeof(out)) > sizeof(out))
+					abort();
+			}
+		}
+}
+
 int
 LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 {
@@ -51,6 +73,8 @@ LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 	}
 	cfg = snapshot_decode(data, size, &gen, &fds);
 	if (cfg != NULL) {
+		expand_banners(cfg->allow_table);
+		expand_banners(cfg->deny_table);
 		config_free(cfg);
 		free(fds);
 	}

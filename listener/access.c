@@ -14,6 +14,11 @@
  *
  * Datagrams (UDP built-ins and wait services) are decided synchronously
  * by access_check_peer(): a fact that would need a look-up is unknown.
+ *
+ * The matched rule's `banners` are written here, on the stream only, as
+ * tcpd does: before the close on a denial, before the service (or the
+ * built-in) gets the connection on a grant.  One non-blocking send each:
+ * a client that does not read loses (part of) its banner, never the loop.
  */
 #include "listener/access.h"
 #include "listener/limits.h"
@@ -108,6 +113,26 @@ apply_socket_options(struct lservice *ls, int fd, const struct ha_decision *dec)
 	}
 }
 
+/* The matched rule's banners for this daemon (privd read the files). */
+static void
+send_banners(int fd, const struct ha_decision *dec, const struct ha_request *req)
+{
+	static char buf[HA_BANNER_OUT_MAX];
+
+	if (dec->rule == NULL)
+		return;
+	for (size_t i = 0; i < dec->rule->nopts; i++) {
+		const struct ha_banner *b = ha_banner_find(&dec->rule->opts[i],
+		    req->daemon);
+		size_t len;
+
+		if (b == NULL || (len = ha_banner_expand(b, req, buf,
+		    sizeof(buf))) == 0)
+			continue;
+		(void)send(fd, buf, len, MSG_DONTWAIT | MSG_NOSIGNAL);
+	}
+}
+
 static void
 unpark(struct parked *p)
 {
@@ -156,9 +181,11 @@ finish(struct parked *p, enum ha_status st, const struct ha_decision *dec,
 			conn_log_pri(ls, rule_priority(dec, LOG_INFO), peer,
 			    p->peerlen, "action=deny rule=%s", esc);
 		}
+		send_banners(p->fd, dec, &p->req);
 		goto drop;
 	}
 	apply_socket_options(ls, p->fd, dec);
+	send_banners(p->fd, dec, &p->req);
 	/* privd repeats the decision: it needs the server's name too. */
 	link_server_name(p->req.server.name_state,
 	    p->req.server.name_state == HA_NAME_KNOWN ? p->req.server.name : NULL);

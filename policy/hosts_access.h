@@ -46,6 +46,8 @@
 #define HA_LIST_FILE_MAX  (1u << 20)    /* bytes of one /file list (words
                                            are at most HA_RULE_MAX bytes) */
 #define HA_EXPAND_MAX     4096  /* bytes of one %-expanded option value */
+#define HA_BANNER_MAX     4096  /* bytes of one banner file (more: load error) */
+#define HA_BANNER_OUT_MAX 16384 /* bytes sent of one expanded banner */
 #define HA_RFC931_MAX     60    /* seconds: `rfc931 N` is clamped to this */
 
 /* ---- Parsed rules --------------------------------------------------- */
@@ -118,6 +120,14 @@ enum ha_opt_kind {
 	HA_OPT_TWIST,
 };
 
+/* One banner file, DIR/DAEMON, read by privd at load (ha_banners_load). */
+struct ha_banner {
+	char            *daemon;        /* process name, the file's name */
+	char            *text;          /* contents, len bytes (may hold NULs) */
+	size_t           len;
+	unsigned         needs;         /* HA_NEEDS_* of its %-sequences */
+};
+
 struct ha_option {
 	enum ha_opt_kind kind;
 	char            *key;           /* keyword as written ("ALLOW") */
@@ -128,6 +138,8 @@ struct ha_option {
 	int              level;         /* severity: LOG_* level */
 	char            *name;          /* setenv: name; user: user */
 	char            *arg;           /* setenv: value template; user: group or NULL */
+	struct ha_banner *banners;      /* banners: the files found, by daemon */
+	size_t           nbanners;
 };
 
 /* What a matched rule's options need before they can be carried out. */
@@ -289,6 +301,29 @@ int      ha_option_value(const struct ha_option *o, const struct ha_request *req
              char *out, size_t outlen);
 /* Canonical keyword of an option kind ("spawn"). */
 const char *ha_option_name(enum ha_opt_kind k);
+
+/*
+ * `banners DIR`: read DIR/DAEMON for each of the n daemon (process) names,
+ * into every banners option of t (HA_PARSE_SYSTEM callers: privd at load).
+ * A missing file is no banner (as tcpd); a missing directory a warning; a
+ * file that exists but cannot be read, is not a regular file or is larger
+ * than HA_BANNER_MAX an error.  Returns 0, or -1 when d received an error.
+ */
+int      ha_banners_load(struct ha_table *t, const char *const *daemons,
+             size_t n, struct diag *d);
+/* The banner of a banners option for this daemon, or NULL. */
+const struct ha_banner *ha_banner_find(const struct ha_option *o,
+             const char *daemon);
+/*
+ * The bytes to send for a banner, as tcpd's banners option makes them:
+ * leading NULs as they are, then each line with its newline made CR LF and
+ * %-expanded (shell-safe values; an unknown %x is nothing, as in tcpd).
+ * At most outlen bytes, cut at a line boundary.  Returns the length.
+ */
+size_t   ha_banner_expand(const struct ha_banner *b, const struct ha_request *req,
+             char *out, size_t outlen);
+/* Daemon names usable as a banner file name (no '/', not "." or ".."). */
+int      ha_banner_name_valid(const char *daemon);
 
 /* ---- Snapshot ------------------------------------------------------- */
 

@@ -360,17 +360,28 @@ ha_status_name(enum ha_status s)
 	return "?";
 }
 
-/* A matched rule's options may need facts before they are carried out. */
+/*
+ * A matched rule's options may need facts before they are carried out:
+ * its option values, and the banner this daemon gets.
+ */
 static enum ha_status
 options_need(const struct ha_rule *rule, const struct ha_request *req)
 {
-	if ((rule->needs & HA_NEEDS_HOSTNAME) &&
+	unsigned needs = rule->needs;
+
+	for (size_t k = 0; k < rule->nopts; k++) {
+		const struct ha_banner *b = ha_banner_find(&rule->opts[k],
+		    req->daemon);
+		if (b != NULL)
+			needs |= b->needs;
+	}
+	if ((needs & HA_NEEDS_HOSTNAME) &&
 	    req->client.name_state == HA_NAME_UNSET)
 		return HA_NEED_HOSTNAME;
-	if ((rule->needs & HA_NEEDS_SERVER_HOSTNAME) &&
+	if ((needs & HA_NEEDS_SERVER_HOSTNAME) &&
 	    req->server.name_state == HA_NAME_UNSET)
 		return HA_NEED_SERVER_HOSTNAME;
-	if ((rule->needs & HA_NEEDS_USER) && req->user_state == HA_USER_UNSET)
+	if ((needs & HA_NEEDS_USER) && req->user_state == HA_USER_UNSET)
 		return HA_NEED_USER;
 	return HA_GRANT;
 }

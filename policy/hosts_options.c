@@ -12,13 +12,17 @@
 #include "common/util.h"
 
 #include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <grp.h>
 #include <limits.h>
 #include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <syslog.h>
+#include <unistd.h>
 
 #define OPT_NEED_ARG  0x1       /* a value is required */
 #define OPT_USE_ARG   0x2       /* a value is allowed */
@@ -79,6 +83,11 @@ ha_option_free(struct ha_option *o)
 	free(o->value);
 	free(o->name);
 	free(o->arg);
+	for (size_t i = 0; i < o->nbanners; i++) {
+		free(o->banners[i].daemon);
+		free(o->banners[i].text);
+	}
+	free(o->banners);
 	memset(o, 0, sizeof(*o));
 }
 
@@ -529,4 +538,197 @@ ha_option_value(const struct ha_option *o, const struct ha_request *req,
 		return str_copy(out, o->value != NULL ? o->value : "", outlen) <
 		    outlen ? 0 : -1;
 	}
+}
+
+/* ---- banners ---- */
+
+int
+ha_banner_name_valid(const char *daemon)
+{
+	size_t n = strlen(daemon);
+
+	return n > 0 && n < 256 && strchr(daemon, '/') == NULL &&
+	    strcmp(daemon, ".") != 0 && strcmp(daemon, "..") != 0;
+}
+
+/* HA_NEEDS_* of a banner: every NUL-separated piece. */
+static unsigned
+banner_needs(const char *text, size_t len)
+{
+	unsigned needs = 0;
+
+	for (size_t off = 0; off < len; off += strlen(text + off) + 1)
+		needs |= ha_expand_needs(text + off);
+	return needs;
+}
+
+/*
+ * Read path into *b.  0: read; 1: no such file; -1: error (in err).
+ * O_NONBLOCK: a FIFO in its place must not stall privd.
+ */
+static int
+banner_read(const char *path, struct ha_banner *b, char *err, size_t errlen)
+{
+	struct stat st;
+	char *buf;
+	size_t len = 0;
+	ssize_t n;
+	int fd;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY)) == -1) {
+		if (errno == ENOENT || errno == ENOTDIR)
+			return 1;
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
+		snprintf(err, errlen, "%s: not a regular file", path);
+		close(fd);
+		return -1;
+	}
+	buf = xmalloc(HA_BANNER_MAX + 2);
+	for (;;) {
+		n = read(fd, buf + len, HA_BANNER_MAX + 1 - len);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		len += (size_t)n;
+		if (len > HA_BANNER_MAX)
+			break;
+	}
+	close(fd);
+	if (n == -1) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		free(buf);
+		return -1;
+	}
+	if (len > HA_BANNER_MAX) {
+		snprintf(err, errlen, "%s: banner larger than %d bytes", path,
+		    HA_BANNER_MAX);
+		free(buf);
+		return -1;
+	}
+	buf[len] = '\0';
+	b->text = buf;
+	b->len = len;
+	b->needs = banner_needs(buf, len);
+	return 0;
+}
+
+static int
+option_banners_load(const char *file, int line, struct ha_option *o,
+    const char *const *daemons, size_t n, struct diag *d)
+{
+	char path[PATH_MAX], err[PATH_MAX + 128];
+	struct stat st;
+	int rc = 0;
+
+	if (stat(o->value, &st) == -1) {
+		/* tcpd: a warning at each connection, and no banner. */
+		diag_warning(d, file, line, "banners directory %s: %s", o->value,
+		    strerror(errno));
+		return 0;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		diag_warning(d, file, line, "banners %s: not a directory",
+		    o->value);
+		return 0;
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct ha_banner b;
+
+		if (!ha_banner_name_valid(daemons[i]) ||
+		    ha_banner_find(o, daemons[i]) != NULL)
+			continue;
+		if ((size_t)snprintf(path, sizeof(path), "%s/%s", o->value,
+		    daemons[i]) >= sizeof(path)) {
+			diag_error(d, file, line, "banners: path too long for %s",
+			    daemons[i]);
+			rc = -1;
+			continue;
+		}
+		memset(&b, 0, sizeof(b));
+		switch (banner_read(path, &b, err, sizeof(err))) {
+		case 0:
+			b.daemon = xstrdup(daemons[i]);
+			o->banners = xreallocarray(o->banners, o->nbanners + 1,
+			    sizeof(*o->banners));
+			o->banners[o->nbanners++] = b;
+			break;
+		case 1:
+			break;          /* no banner for this daemon, as tcpd */
+		default:
+			diag_error(d, file, line, "banners: %s", err);
+			rc = -1;
+			break;
+		}
+	}
+	return rc;
+}
+
+int
+ha_banners_load(struct ha_table *t, const char *const *daemons, size_t n,
+    struct diag *d)
+{
+	int rc = 0;
+
+	if (t == NULL)
+		return 0;
+	for (size_t i = 0; i < t->n; i++) {
+		struct ha_rule *r = &t->rules[i];
+
+		for (size_t k = 0; k < r->nopts; k++)
+			if (r->opts[k].kind == HA_OPT_BANNERS &&
+			    option_banners_load(t->file, r->line, &r->opts[k],
+			    daemons, n, d) == -1)
+				rc = -1;
+	}
+	return rc;
+}
+
+const struct ha_banner *
+ha_banner_find(const struct ha_option *o, const char *daemon)
+{
+	if (o->kind != HA_OPT_BANNERS || daemon == NULL)
+		return NULL;
+	for (size_t i = 0; i < o->nbanners; i++)
+		if (strcmp(o->banners[i].daemon, daemon) == 0)
+			return &o->banners[i];
+	return NULL;
+}
+
+size_t
+ha_banner_expand(const struct ha_banner *b, const struct ha_request *req,
+    char *out, size_t outlen)
+{
+	char line[HA_BANNER_MAX + 3], exp[HA_BANNER_OUT_MAX];
+	size_t off = 0, len = 0;
+
+	/* tcpd writes leading NULs as they are (rlogin's protocol). */
+	while (off < b->len && b->text[off] == '\0' && len < outlen) {
+		out[len++] = '\0';
+		off++;
+	}
+	while (off < b->len) {
+		const char *p = b->text + off;
+		const char *nl = memchr(p, '\n', b->len - off);
+		size_t n = nl != NULL ? (size_t)(nl - p) : b->len - off, el;
+
+		off += n + (nl != NULL);
+		/* As tcpd's fgets, split_at and strcat: a NUL ends the text of
+		 * its line, the newline becomes CR LF before the expansion. */
+		n = strnlen(p, n);
+		memcpy(line, p, n);
+		line[n] = '\0';
+		if (nl != NULL)
+			memcpy(line + n, "\r\n", 3);
+		if (ha_expand(line, req, exp, sizeof(exp)) == -1)
+			break;
+		if ((el = strlen(exp)) > outlen - len)
+			break;
+		memcpy(out + len, exp, el);
+		len += el;
+	}
+	return len;
 }

@@ -5,7 +5,8 @@
  * listener recompiles every pattern and option with the same code the
  * parser uses (without system look-ups), so a table it accepts is one the
  * parser could have produced.  /file lists travel expanded, as the words
- * privd read from them; IPv6 scopes travel as numbers.  The decoder treats
+ * privd read from them; IPv6 scopes travel as numbers; each banners
+ * option is followed by the banner files privd read for it.  The decoder treats
  * its input as hostile: bounded counts and depth, every field checked.
  */
 #include "policy/hosts_access.h"
@@ -14,12 +15,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define WIRE_MAGIC    0x48415431u       /* "HAT1" */
+#define WIRE_MAGIC    0x48415432u       /* "HAT2": with banner files */
 #define WIRE_STR_MAX  HA_RULE_MAX
 #define WIRE_OPTS_MAX (4 * HA_RULE_MAX)         /* options, re-escaped */
 #define WIRE_LIST_MAX (HA_RULE_MAX / 2 + 1)     /* items of one list */
 #define WIRE_FILE_MAX (HA_LIST_FILE_MAX / 2 + 1) /* words of one list file */
 #define WIRE_RULE_MAX (1u << 22)        /* rules of one file (4 MiB / 1) */
+#define WIRE_BANNERS_MAX 65536          /* banner files of one option */
 
 /* ---- encode ---- */
 
@@ -102,10 +104,49 @@ ha_table_encode(const struct ha_table *t, struct wbuf *w)
 		put_list(w, &r->daemons);
 		put_list(w, &r->clients);
 		put_options(w, r);
+		for (size_t k = 0; k < r->nopts; k++) {
+			const struct ha_option *o = &r->opts[k];
+			if (o->kind != HA_OPT_BANNERS)
+				continue;
+			wbuf_u32(w, (uint32_t)o->nbanners);
+			for (size_t b = 0; b < o->nbanners; b++) {
+				wbuf_str(w, o->banners[b].daemon);
+				wbuf_blob(w, o->banners[b].text, o->banners[b].len);
+			}
+		}
 	}
 }
 
 /* ---- decode ---- */
+
+/* The banner files of a decoded banners option. */
+static int
+get_banners(struct rbuf *r, struct ha_option *o)
+{
+	uint32_t n = rbuf_u32_range(r, 0, WIRE_BANNERS_MAX);
+
+	for (uint32_t i = 0; i < n && !r->failed; i++) {
+		struct ha_banner b;
+
+		memset(&b, 0, sizeof(b));
+		b.daemon = rbuf_str(r, 255);
+		b.text = rbuf_blob(r, HA_BANNER_MAX, &b.len);
+		if (r->failed || b.daemon == NULL || b.text == NULL ||
+		    !ha_banner_name_valid(b.daemon) ||
+		    ha_banner_find(o, b.daemon) != NULL) {
+			free(b.daemon);
+			free(b.text);
+			r->failed = 1;
+			break;
+		}
+		for (size_t off = 0; off < b.len; off += strlen(b.text + off) + 1)
+			b.needs |= ha_expand_needs(b.text + off);
+		o->banners = xreallocarray(o->banners, o->nbanners + 1,
+		    sizeof(*o->banners));
+		o->banners[o->nbanners++] = b;
+	}
+	return r->failed ? -1 : 0;
+}
 
 static int
 get_host(struct rbuf *r, int depth, struct ha_host *h, struct diag *d)
@@ -229,6 +270,9 @@ ha_table_decode(struct rbuf *r, struct ha_table **out)
 		    ha_options_parse("snapshot", rule.line, opts, 0, &rule, &d) == -1)
 			r->failed = 1;
 		free(opts);
+		for (size_t k = 0; k < rule.nopts && !r->failed; k++)
+			if (rule.opts[k].kind == HA_OPT_BANNERS)
+				(void)get_banners(r, &rule.opts[k]);
 		t->rules = xreallocarray(t->rules, t->n + 1, sizeof(*t->rules));
 		t->rules[t->n++] = rule;
 	}

@@ -2,19 +2,20 @@
  * access_opts.c: the hosts_options(5) options privd carries out, and
  * privd's own repetition of the access decision.
  *
- * The listener carries out allow, deny, severity, keepalive, linger and
- * rfc931 itself.  The options that change the spawned process (setenv,
- * umask, user, nice, spawn, twist) are carried out here, from privd's own
- * copy of the tables: the listener only says "admitted", never which rule
- * or which options.  privd repeats the decision with the facts the
- * listener reported (a confirmed name, an ident user, the look-up states);
- * it never looks anything up itself, so a fact the listener did not report
- * is unknown.  A decision of "deny" means the listener admitted a client
- * the rules refuse: the spawn is refused and counted as a bad message.
+ * The listener carries out allow, deny, severity, keepalive, linger,
+ * rfc931 and banners itself.  The options that change the spawned process
+ * (setenv, umask, user, nice, spawn, twist) are carried out here, from
+ * privd's own copy of the tables: the listener only says "admitted", never
+ * which rule or which options.  privd repeats the decision with the facts
+ * the listener reported (the client's and the server's confirmed names,
+ * an ident user, the look-up states); it never looks anything up itself,
+ * so a fact the listener did not report is unknown.  A decision of "deny"
+ * means the listener admitted a client the rules refuse: the spawn is
+ * refused and counted as a bad message.
  *
- * `banners` needs files the listener cannot open and privd does not serve
- * the connection: a rule using it still makes the load fail (never
- * silently ignored).  See docs/access-control.md.
+ * `banners DIR`: the listener opens no file, so privd reads DIR/DAEMON for
+ * every daemon name at load (ha_banners_load) and the files reach the
+ * listener inside the tables of the snapshot.  See docs/access-control.md.
  */
 #include "privd/privd.h"
 #include "policy/hosts_access.h"
@@ -27,6 +28,7 @@
 #include <limits.h>
 #include <pwd.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* Variables hinetd sets for every connection (conn_spawn.c env_build):
@@ -49,11 +51,6 @@ check_table(const struct ha_table *t, struct diag *d)
 			const struct ha_option *o = &r->opts[k];
 
 			switch (o->kind) {
-			case HA_OPT_BANNERS:
-				diag_error(d, t->file, r->line, "option \"%s\" "
-				    "is not supported by hinetd",
-				    ha_option_name(o->kind));
-				break;
 			case HA_OPT_SETENV:
 				if (++nsetenv == ACCESS_SETENV_MAX + 1)
 					diag_error(d, t->file, r->line, "more than "
@@ -84,6 +81,39 @@ check_table(const struct ha_table *t, struct diag *d)
 	}
 }
 
+/*
+ * The banner files of every `banners` option, for the daemon names of the
+ * services that consult the tables over a connection (banners are for
+ * connection-oriented services only, as in tcpd).
+ */
+static void
+load_banners(const struct config *cfg, struct diag *d)
+{
+	const char **names;
+	size_t n = 0;
+
+	if (cfg->allow_table == NULL && cfg->deny_table == NULL)
+		return;
+	names = xcalloc(cfg->nsvcs ? cfg->nsvcs : 1, sizeof(*names));
+	for (size_t i = 0; i < cfg->nsvcs; i++) {
+		const struct service *svc = cfg->svcs[i];
+		const char *dn = svc->daemon != NULL && svc->daemon[0] != '\0' ?
+		    svc->daemon : svc->name;
+		size_t k;
+
+		if (svc->socktype == SOCK_DGRAM ||
+		    (svc->flags & SVC_FLAG_NOLIBWRAP))
+			continue;
+		for (k = 0; k < n && strcmp(names[k], dn) != 0; k++)
+			;
+		if (k == n)
+			names[n++] = dn;
+	}
+	(void)ha_banners_load(cfg->allow_table, names, n, d);
+	(void)ha_banners_load(cfg->deny_table, names, n, d);
+	free(names);
+}
+
 int
 access_options_check(const struct config *cfg, struct diag *d)
 {
@@ -91,6 +121,7 @@ access_options_check(const struct config *cfg, struct diag *d)
 
 	check_table(cfg->allow_table, d);
 	check_table(cfg->deny_table, d);
+	load_banners(cfg, d);
 	return d->errors > before ? -1 : 0;
 }
 

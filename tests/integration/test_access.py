@@ -535,11 +535,131 @@ def test_ident_hostile_answers():
 
 # ---- Load-time refusals and UDP ----------------------------------------
 
-def test_unsupported_option_refused():
-    h = probe_h(7430, allow="ALL: ALL : banners /etc/banners\n")
+def test_banners_load_checks():
+    # Supported now (SPEC 5): read by privd at load, never refused as such.
+    h = probe_h(7430, allow=None)
+    bdir = os.path.join(h.dir, "banners")
+    os.mkdir(bdir)
+    h.write("hosts.allow", "ALL: ALL : banners %s\n" % bdir)
+    r = subprocess.run(h.args() + ["-t"], capture_output=True, text=True)
+    assert r.returncode == 0, r                 # no file for "probe": no banner
+    assert "banners" not in r.stderr, r.stderr
+    h.write("banners/probe", "x" * 4097)
     r = subprocess.run(h.args() + ["-t"], capture_output=True, text=True)
     assert r.returncode == 1, r
-    assert "%s:1: option \"banners\" is not supported" % h.allow in r.stderr, r.stderr
+    assert "%s:1: banners: %s/probe: banner larger than 4096 bytes" % (h.allow, bdir) \
+        in r.stderr, r.stderr
+    os.unlink(os.path.join(bdir, "probe"))
+    os.mkfifo(os.path.join(bdir, "probe"))      # must not block privd
+    r = subprocess.run(h.args() + ["-t"], capture_output=True, text=True, timeout=10)
+    assert r.returncode == 1 and "not a regular file" in r.stderr, r
+    h.write("hosts.allow", "ALL: ALL : banners %s/missing\n" % bdir)
+    r = subprocess.run(h.args() + ["-t"], capture_output=True, text=True)
+    assert r.returncode == 0, r                 # tcpd warns, hinetd too
+    assert "warning: banners directory %s/missing" % bdir in r.stderr, r.stderr
+    h.write("hosts.allow", "ALL: ALL : banners relative/dir\n")
+    r = subprocess.run(h.args() + ["-t"], capture_output=True, text=True)
+    assert r.returncode == 1 and "must be an absolute path" in r.stderr, r
+
+
+def banners_h(port, allow=None, deny=None, files=None):
+    h = probe_h(port)
+    bdir = os.path.join(h.dir, "banners")
+    os.mkdir(bdir)
+    for name, data in (files or {}).items():
+        with open(os.path.join(bdir, name), "wb") as f:
+            f.write(data)
+    if allow is not None:
+        h.write("hosts.allow", allow.replace("BDIR", bdir))
+    if deny is not None:
+        h.write("hosts.deny", deny.replace("BDIR", bdir))
+    return h
+
+
+def read_all(port, source, timeout=8):
+    """Connect without sending (a denial then closes cleanly); read to EOF."""
+    s = socket.socket()
+    s.settimeout(timeout)
+    s.bind((source, 0))
+    s.connect(("127.0.0.1", port))
+    out = b""
+    while True:
+        chunk = s.recv(65536)
+        if not chunk:
+            break
+        out += chunk
+    s.close()
+    return out
+
+
+BANNER = b"Hello %a (%h) to %d, %c\nno %z here, 100%\nlast"
+
+
+def test_banner_on_allow():
+    with banners_h(7437, allow="ALL: 127.0.0.2 127.0.0.6 : banners BDIR\n",
+                   files={"probe": BANNER, "other": b"not mine\n"}) as h:
+        out = read_all(7437, "127.0.0.2")
+        # As tcpd: an unknown %z is nothing, and "100%" + CR LF eats the CR.
+        want = b"Hello 127.0.0.2 (127.0.0.2) to probe, 127.0.0.2\r\nno  here, 100\nlast"
+        assert out.startswith(want), out[:200]
+        rep = parse_probe(out[len(want):])
+        assert rep["env"].get("TCPREMOTEIP") == "127.0.0.2", rep
+        # A client-controlled name is made shell-safe; unknown here (invalid).
+        out = read_all(7437, "127.0.0.6")
+        assert out.startswith(b"Hello 127.0.0.6 (127.0.0.6) to probe"), out[:200]
+        out = read_all(7437, "127.0.0.3")       # another rule: no banner
+        assert out.startswith(b"status "), out[:100]
+        assert "rejected" not in h.log(), h.log()
+
+
+def test_banner_on_deny():
+    with banners_h(7438, deny="ALL: 127.0.0.2 : banners BDIR\n",
+                   files={"probe": b"\0\0go away %a\n%n\n"}) as h:
+        out = read_all(7438, "127.0.0.2")
+        # Leading NULs as tcpd sends them; %n: the name looked up for it.
+        assert out == b"\0\0go away 127.0.0.2\r\nhost2.example.test\r\n", out
+        h.wait_log(r"peer=127\.0\.0\.2:\d+ action=deny rule=%s:1" % h.deny)
+        assert "action=spawn" not in h.log()
+        assert read_all(7438, "127.0.0.3").startswith(b"status "), "others served"
+
+
+def test_banner_builtin_and_missing_file():
+    h = Hinetd("echo stream tcp nowait root internal\n"
+               "daytime stream tcp nowait root internal\n")
+    bdir = os.path.join(h.dir, "banners")
+    os.mkdir(bdir)
+    with open(os.path.join(bdir, "echo"), "w") as f:
+        f.write("echo here\n")
+    h.write("hosts.deny", "echo daytime: 127.0.0.2 : banners %s\n" % bdir)
+    with h:
+        assert read_all(7, "127.0.0.2") == b"echo here\r\n"
+        assert read_all(13, "127.0.0.2") == b""      # no file: no banner
+        assert served(7, "127.0.0.3", b"ping\n") == b"ping\n"
+
+
+def test_banner_to_client_that_does_not_read():
+    # A 4 KiB banner to clients that never read, with tiny receive
+    # buffers: the listener never waits for them.
+    big = (b"y" * 99 + b"\n") * 40
+    h = banners_h(7439, deny="ALL: 127.0.0.2 : banners BDIR\n",
+                  files={"probe": big, "echo": big})
+    h.write("inetd.conf", "7439 stream tcp nowait nobody %s probe\n"
+            "echo stream tcp nowait root internal\n" % os.path.join(h.dir, "probe"))
+    h.write("hosts.allow", "echo: 127.0.0.2 : banners %s\n" % os.path.join(h.dir, "banners"))
+    with h:
+        idle = []
+        for port in [7439] * 20 + [7] * 20:
+            s = socket.socket()
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1)
+            s.bind(("127.0.0.2", 0))
+            s.connect(("127.0.0.1", port))
+            idle.append(s)
+        t0 = time.time()
+        assert read_all(7439, "127.0.0.3").startswith(b"status ")
+        assert served(7, "127.0.0.3", b"ping\n") == b"ping\n"
+        assert time.time() - t0 < 2.0
+        for s in idle:
+            s.close()
 
 
 def test_setenv_refusals_at_load():

@@ -123,7 +123,8 @@ sample_config(void)
 		struct diag d;
 		static const char deny[] =
 		    "in.telnetd: 10.0.0.0/8 EXCEPT 10.1.2.3 : severity warning\n"
-		    "ALL: .example.test : setenv FOO %a\n";
+		    "ALL: .example.test : setenv FOO %a\n"
+		    "ALL: 10.9.9.9 : banners /nonexistent : deny\n";
 		diag_init(&d);
 		cfg->allow_table = ha_parse(cfg->allow_path, cfg->allow_text,
 		    cfg->allow_len, 0, &d);
@@ -131,6 +132,16 @@ sample_config(void)
 		    sizeof(deny) - 1, 0, &d);
 		assert_int_equal(d.errors, 0);
 		diag_free(&d);
+		/* As ha_banners_load() leaves it: one file, for "fortune". */
+		struct ha_option *o = &cfg->deny_table->rules[2].opts[0];
+		assert_int_equal(o->kind, HA_OPT_BANNERS);
+		o->banners = calloc(1, sizeof(*o->banners));
+		o->banners[0].daemon = strdup("fortune");
+		o->banners[0].text = malloc(8);
+		memcpy(o->banners[0].text, "\0hi %n\n", 8);
+		o->banners[0].len = 7;
+		o->banners[0].needs = HA_NEEDS_HOSTNAME;
+		o->nbanners = 1;
 	}
 	cfg->hosts_text = strdup("127.0.0.1 localhost\n");
 	cfg->hosts_len = strlen(cfg->hosts_text);
@@ -164,11 +175,21 @@ test_snapshot_roundtrip(void **state)
 	assert_non_null(back->allow_table);
 	assert_int_equal(back->allow_table->n, 1);
 	assert_non_null(back->deny_table);
-	assert_int_equal(back->deny_table->n, 2);
+	assert_int_equal(back->deny_table->n, 3);
 	assert_string_equal(back->deny_table->file, "/etc/hosts.deny");
 	assert_int_equal(back->deny_table->rules[1].line, 2);
 	assert_int_equal(back->deny_table->rules[1].nopts, 1);
 	assert_int_equal(back->deny_table->rules[0].clients.except != NULL, 1);
+	{
+		const struct ha_option *o = &back->deny_table->rules[2].opts[0];
+		const struct ha_banner *b = ha_banner_find(o, "fortune");
+		assert_int_equal(o->nbanners, 1);
+		assert_non_null(b);
+		assert_int_equal(b->len, 7);
+		assert_memory_equal(b->text, "\0hi %n\n", 7);
+		assert_int_equal(b->needs, HA_NEEDS_HOSTNAME);   /* recomputed */
+		assert_null(ha_banner_find(o, "other"));
+	}
 	assert_string_equal(back->hosts_text, "127.0.0.1 localhost\n");
 	assert_int_equal(back->hosts_len, strlen("127.0.0.1 localhost\n"));
 	assert_int_equal(memcmp(&back->svcs[0]->addr, &cfg->svcs[0]->addr,

@@ -1158,7 +1158,7 @@ test_wire(void **state)
 	/* A list file sent as a plain word is refused; as a list it is not. */
 	for (uint32_t tag = 0; tag <= 1; tag++) {
 		wbuf_init(&w);
-		wbuf_u32(&w, 0x48415431u);
+		wbuf_u32(&w, 0x48415432u);
 		wbuf_u32(&w, 1);
 		wbuf_str(&w, "f");
 		wbuf_u32(&w, 1);                /* rules */
@@ -1188,6 +1188,225 @@ test_wire(void **state)
 		}
 		wbuf_free(&w);
 	}
+}
+
+/* A one-rule table "ALL: ALL : banners /b" with n banner files, encoded. */
+static void
+wire_banners(struct wbuf *w, const char *const *daemons, const size_t *lens,
+    size_t n)
+{
+	static char text[HA_BANNER_MAX + 2];
+
+	memset(text, 'x', sizeof(text));
+	wbuf_init(w);
+	wbuf_u32(w, 0x48415432u);
+	wbuf_u32(w, 1);
+	wbuf_str(w, "f");
+	wbuf_u32(w, 1);                 /* rules */
+	wbuf_u32(w, 1);                 /* line */
+	for (int list = 0; list < 2; list++) {
+		wbuf_u32(w, 1);         /* one item */
+		wbuf_str(w, "ALL");
+		wbuf_u32(w, list == 0);
+		if (list == 0)
+			wbuf_str(w, "ALL");
+		wbuf_u32(w, list == 1);
+		if (list == 1) {
+			wbuf_u32(w, 0);
+			wbuf_str(w, "ALL");
+		}
+		wbuf_u32(w, 0);         /* no except */
+	}
+	wbuf_str(w, "banners = /b");
+	wbuf_u32(w, (uint32_t)n);
+	for (size_t i = 0; i < n; i++) {
+		wbuf_str(w, daemons[i]);
+		wbuf_blob(w, text, lens[i]);
+	}
+}
+
+static void
+test_wire_banners(void **state)
+{
+	static const char *const ok[] = { "in.ftpd", "sshd" };
+	static const char *const dup[] = { "sshd", "sshd" };
+	static const char *const dots[] = { ".." };
+	static const char *const slash[] = { "a/b" };
+	static const char *const empty[] = { "" };
+	const size_t lens[] = { 3, HA_BANNER_MAX }, big[] = { HA_BANNER_MAX + 1 };
+	struct ha_table *u;
+	struct wbuf w;
+	struct rbuf rb;
+
+	(void)state;
+	wire_banners(&w, ok, lens, 2);
+	rbuf_init(&rb, w.p, w.len);
+	assert_int_equal(ha_table_decode(&rb, &u), 0);
+	assert_int_equal(rb.off, rb.len);
+	assert_int_equal(u->rules[0].opts[0].nbanners, 2);
+	assert_int_equal(ha_banner_find(&u->rules[0].opts[0], "sshd")->len,
+	    HA_BANNER_MAX);
+	ha_table_free(u);
+	wbuf_free(&w);
+	/* Refused: a duplicate, a name that is no file name, too large. */
+	const char *const *bad[] = { dup, dots, slash, empty };
+	for (size_t i = 0; i < 4; i++) {
+		wire_banners(&w, bad[i], lens, i == 0 ? 2 : 1);
+		rbuf_init(&rb, w.p, w.len);
+		assert_int_equal(ha_table_decode(&rb, &u), -1);
+		wbuf_free(&w);
+	}
+	wire_banners(&w, ok, big, 1);
+	rbuf_init(&rb, w.p, w.len);
+	assert_int_equal(ha_table_decode(&rb, &u), -1);
+	wbuf_free(&w);
+}
+
+/* The diagnostics of d joined by '|'. */
+static const char *
+diag_text(const struct diag *d)
+{
+	static char buf[2048];
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < d->n; i++) {
+		if (i > 0)
+			strncat(buf, "|", sizeof(buf) - strlen(buf) - 1);
+		strncat(buf, d->msgs[i], sizeof(buf) - strlen(buf) - 1);
+	}
+	return buf;
+}
+
+static void
+test_banners_load(void **state)
+{
+	static const char *const daemons[] = { "in.ftpd", "sshd", "big", "fifo",
+	    "..", "a/b" };
+	char rule[1024], dir[256], big[HA_BANNER_MAX + 2], *path, want[2048];
+	struct ha_table *t;
+	struct diag d;
+	const struct ha_banner *b;
+
+	(void)state;
+	snprintf(dir, sizeof(dir), "%s/banners", tmpdir);
+	assert_int_equal(mkdir(dir, 0755), 0);
+	path = write_file("banners/in.ftpd", "");
+	{
+		FILE *fp = fopen(path, "w");
+		assert_non_null(fp);
+		assert_int_equal(fwrite("\0ftp %a\n", 1, 8, fp), 8);
+		fclose(fp);
+	}
+	write_file("banners/..x", "never\n");
+	memset(big, 'x', HA_BANNER_MAX);
+	big[HA_BANNER_MAX] = '\0';
+	write_file("banners/sshd", big);            /* exactly the limit: fine */
+	snprintf(rule, sizeof(rule), "ALL: 10.0.0.1 : banners %s\n"
+	    "ALL: 10.0.0.2 : banners %s/none\n", dir, dir);
+	t = parse_ok("a", rule);
+
+	/* A missing file is no banner; names that are not file names are
+	 * skipped; a missing directory is a warning. */
+	diag_init(&d);
+	assert_int_equal(ha_banners_load(t, daemons, 2, &d), 0);
+	snprintf(want, sizeof(want), "a:2: warning: banners directory %s/none: "
+	    "No such file or directory", dir);
+	assert_string_equal(diag_text(&d), want);
+	diag_free(&d);
+	assert_int_equal(t->rules[0].opts[0].nbanners, 2);
+	assert_non_null(b = ha_banner_find(&t->rules[0].opts[0], "in.ftpd"));
+	assert_int_equal(b->len, 8);
+	assert_memory_equal(b->text, "\0ftp %a\n", 8);
+	assert_non_null(b = ha_banner_find(&t->rules[0].opts[0], "sshd"));
+	assert_int_equal(b->len, HA_BANNER_MAX);
+	assert_null(ha_banner_find(&t->rules[0].opts[0], "big"));
+	assert_null(ha_banner_find(&t->rules[0].opts[0], NULL));
+	assert_int_equal(t->rules[1].opts[0].nbanners, 0);
+	ha_table_free(t);
+	assert_false(ha_banner_name_valid(".."));
+	assert_false(ha_banner_name_valid("a/b"));
+	assert_false(ha_banner_name_valid(""));
+	assert_true(ha_banner_name_valid("in.telnetd"));
+
+	/* Larger than the limit, or not a regular file: errors at load. */
+	big[HA_BANNER_MAX] = 'x';
+	big[HA_BANNER_MAX + 1] = '\0';
+	write_file("banners/big", big);
+	path = write_file("banners/fifo", "");
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(mkfifo(path, 0644), 0);
+	t = parse_ok("a", rule);
+	diag_init(&d);
+	assert_int_equal(ha_banners_load(t, daemons, 4, &d), -1);
+	snprintf(want, sizeof(want), "a:1: banners: %s/big: banner larger than "
+	    "%d bytes|a:1: banners: %s/fifo: not a regular file|a:2: warning: "
+	    "banners directory %s/none: No such file or directory", dir,
+	    HA_BANNER_MAX, dir, dir);
+	assert_string_equal(diag_text(&d), want);
+	diag_free(&d);
+	ha_table_free(t);
+	assert_int_equal(ha_banners_load(NULL, daemons, 4, NULL), 0);
+}
+
+static void
+test_banner_expand(void **state)
+{
+	struct ha_banner b = { 0 };
+	struct ha_request r;
+	char out[256];
+	size_t n;
+
+	(void)state;
+	mkreq(&r, "in.ftpd", "10.0.0.1", K, "host.example.com", "bob");
+	/* Leading NULs as they are; CR LF; a NUL ends its line's text, as
+	 * with tcpd's fgets + strlen; unknown %x is nothing; "%" + CR eats it. */
+	static const char text[] = "\0\0Hi %u@%h (%d)\nx\0hidden\nend %z100%\nlast";
+	b.text = (char *)text;
+	b.len = sizeof(text) - 1;
+	n = ha_banner_expand(&b, &r, out, sizeof(out));
+	assert_int_equal(n, 2 + 35 + 3 + 8 + 4);
+	assert_memory_equal(out, "\0\0Hi bob@host.example.com (in.ftpd)\r\nx\r\n"
+	    "end 100\nlast", n);
+	/* Expanded values are made shell-safe (literal text is the admin's). */
+	r.daemon = "a;b";
+	b.text = (char *)"$(%d)\n";
+	b.len = 6;
+	n = ha_banner_expand(&b, &r, out, sizeof(out));
+	assert_int_equal(n, 8);
+	assert_memory_equal(out, "$(a_b)\r\n", 8);
+	/* Bounded: cut at a line boundary, never past outlen. */
+	b.text = (char *)"aaaa\nbbbb\n";
+	b.len = 10;
+	assert_int_equal(ha_banner_expand(&b, &r, out, 8), 6);
+	assert_memory_equal(out, "aaaa\r\n", 6);
+	assert_int_equal(ha_banner_expand(&b, &r, out, 5), 0);
+	b.text = (char *)"\0\0\0";
+	b.len = 3;
+	assert_int_equal(ha_banner_expand(&b, &r, out, 2), 2);
+}
+
+static void
+test_banner_needs(void **state)
+{
+	struct ha_table *t;
+	struct ha_request r;
+	struct ha_option *o;
+
+	(void)state;
+	/* A banner's %n asks for the name, for the daemon it belongs to. */
+	t = parse_ok("a", "ALL: 10.0.0.1 : banners /b\n");
+	o = &t->rules[0].opts[0];
+	o->banners = calloc(1, sizeof(*o->banners));
+	o->banners[0].daemon = strdup("in.ftpd");
+	o->banners[0].text = strdup("hi %n\n");
+	o->banners[0].len = 6;
+	o->banners[0].needs = HA_NEEDS_HOSTNAME;
+	o->nbanners = 1;
+	mkreq(&r, "in.ftpd", "10.0.0.1", NAME_UNSET, NULL, NULL);
+	assert_string_equal(decide(t, NULL, &r), "need-hostname");
+	mkreq(&r, "sshd", "10.0.0.1", NAME_UNSET, NULL, NULL);
+	assert_string_equal(decide(t, NULL, &r), "granted a:1");
+	ha_table_free(t);
 }
 
 static void
@@ -1274,6 +1493,10 @@ main(void)
 		cmocka_unit_test(test_expand),
 		cmocka_unit_test(test_option_value),
 		cmocka_unit_test(test_wire),
+		cmocka_unit_test(test_wire_banners),
+		cmocka_unit_test(test_banners_load),
+		cmocka_unit_test(test_banner_expand),
+		cmocka_unit_test(test_banner_needs),
 		cmocka_unit_test(test_rfc931_timeout),
 		cmocka_unit_test(test_status_names),
 	};
