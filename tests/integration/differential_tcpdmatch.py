@@ -7,6 +7,25 @@ each, and compares everything they print: client and server lines, the
 matched FILE line N, each option (expanded) and the verdict.  Zero
 disagreements are required.
 
+Service names: hinetd-match reads an inetd.conf (INETD_CONF) and matches a
+service's service name as well as its process name; tcpdmatch knows only
+process names.  What is comparable: rules name a service with a
+placeholder, written as the service name for hinetd-match and as its
+process name for tcpdmatch, and hinetd-match is asked about the service
+(or its process) while tcpdmatch is asked about the process.  No other
+daemon pattern of the generator can match a service name without
+matching its process name too (ALL and KNOWN match both; `in.*` and `*d`
+match neither service name), so the two rule sets are equivalent exactly
+when hinetd applies "process name or service name" word by word.  The
+`server: service` line hinetd-match adds is checked against inetd.conf and
+left out of the comparison.
+
+IPv4-mapped IPv6 clients (::ffff:a.b.c.d): tcpdmatch takes them and
+matches them as IPv4 clients (verified: `10.0.1.`, `10.0.1.0/24` match
+::ffff:10.0.1.1, `[::]/0` does not); it shows the address as typed where
+hinetd-match shows the IPv4 form (documented in docs/access-control.md),
+so that spelling alone is normalised before comparing.
+
 Runs as root, in a private network and mount namespace (it re-executes
 itself under `unshare --net --mount`): /etc/hosts, /etc/resolv.conf
 (nameserver 127.0.0.1) and /etc/nsswitch.conf (hosts: files dns) are
@@ -106,6 +125,20 @@ NAMED_CLIENTS = ['alpha.example.com', 'beta.example.com', 'gamma', 'dual.example
 NUMERIC_CLIENTS = ['10.0.0.1', '10.0.1.1', '10.0.1.77', '10.0.2.2', '10.1.2.3',
                    '192.168.7.7', '127.0.0.1', '172.16.5.4', 'fd00:1::1',
                    'fd00:1::99', 'fd00:2::5', '2001:db8::1', '::1', '10.255.255.254']
+# IPv4-mapped clients, as a dual-stack socket reports IPv4 peers.
+MAPPED_CLIENTS = ['::ffff:10.0.0.1', '::ffff:10.0.1.1', '::ffff:10.0.1.5',
+                  '::ffff:127.0.0.1', '::ffff:192.168.7.7', '::ffff:10.0.2.2',
+                  '::ffff:172.16.5.4', '::ffff:10.0.1.7']
+
+# The service table hinetd-match reads: service name -> process name.
+INETD_CONF = """\
+telnet stream tcp nowait root /usr/sbin/tcpd /usr/sbin/in.telnetd
+ftp stream tcp nowait root /usr/sbin/tcpd /usr/sbin/in.ftpd -l -a
+finger stream tcp nowait nobody /usr/sbin/in.fingerd in.fingerd
+"""
+SERVICES = {'telnet': 'in.telnetd', 'ftp': 'in.ftpd', 'finger': 'in.fingerd'}
+PROCESS_SERVICE = {v: k for k, v in SERVICES.items()}
+SVC_MARK = '\x01'          # SVC_MARK + index + SVC_MARK: a service-name word
 SERVERS = ['10.0.0.2', '192.168.7.7', '10.0.1.1', 'fd00:2::5', '10.9.9.9',
            'beta.example.com', 'srv.example.com', 'unknown', 'paranoid']
 
@@ -267,7 +300,20 @@ NETS = ['10.0.0.0/8', '10.0.1.0/24', '10.0.1.0/255.255.255.0', '10.0.0.0/255.255
 WILDS = ['*.example.net', '10.0.1.?', '?ood.*', '*', 'g*', '*.EXAMPLE.*', '10.0.*',
          'unk*', 'par*', '*x*', '*.com', 'a?pha*', '*9', 'fd00:*', '1*.1', '?']
 KEYWORDS = ['ALL', 'LOCAL', 'KNOWN', 'UNKNOWN', 'PARANOID']
-DAEMONS = ['in.telnetd', 'in.ftpd', 'sshd', 'telnet', 'in.fingerd']
+DAEMONS = ['in.telnetd', 'in.ftpd', 'sshd', 'in.fingerd', 'in.talkd']
+SVC_NAMES = sorted(SERVICES)
+
+
+def render(text, for_tcpd):
+    """A table with its service-name placeholders written out: the service
+    name (random case) for hinetd-match, its process name for tcpdmatch."""
+    parts = text.split(SVC_MARK)
+    out = parts[0]
+    for i in range(1, len(parts), 2):
+        name, case = parts[i].split('/')
+        out += SERVICES[name] if for_tcpd else case
+        out += parts[i + 1]
+    return out
 USERS = ['bob', 'alice', 'root', 'nobody']
 
 
@@ -332,8 +378,12 @@ class Gen:
         return h
 
     def daemon_item(self, with_server):
-        d = rcase(self.rng, self.rng.choice(DAEMONS + ['ALL', 'ALL', 'in.*', '*d',
-                                                       'KNOWN', 'ALL']))
+        if self.rng.random() < 0.25:
+            name = self.rng.choice(SVC_NAMES)
+            d = SVC_MARK + name + '/' + rcase(self.rng, name) + SVC_MARK
+        else:
+            d = rcase(self.rng, self.rng.choice(DAEMONS + ['ALL', 'ALL', 'in.*',
+                                                           '*d', 'KNOWN', 'ALL']))
         if with_server and self.rng.random() < 0.3:
             return d + '@' + self.host()
         return d
@@ -396,7 +446,9 @@ class Gen:
 
     def client(self):
         r = self.rng.random()
-        if r < 0.35:
+        if r < 0.08:
+            c = rcase(self.rng, self.rng.choice(MAPPED_CLIENTS))
+        elif r < 0.35:
             c = self.rng.choice(NUMERIC_CLIENTS)
         elif r < 0.65:
             c = 'h%d.handle.test' % self.rng.randrange(len(HANDLE_ADDRS))
@@ -408,8 +460,13 @@ class Gen:
             c = self.rng.choice(USERS) + '@' + c
         return c
 
+    def query(self):
+        """A daemon to ask about: a service name, a process name with or
+        without a service."""
+        return self.rng.choice(DAEMONS + SVC_NAMES)
+
     def daemon(self):
-        d = self.rng.choice(DAEMONS)
+        d = self.query()
         if self.rng.random() < 0.3:
             d += '@' + self.rng.choice(SERVERS)
         return d
@@ -426,13 +483,27 @@ NEUTRAL = 'nomatch.invalid'
 
 # --------------------------------------------------------------- runner ---
 
+def tcpd_daemon(daemon):
+    """tcpdmatch's DAEMON for hinetd-match's: the process of a service."""
+    d, at, server = daemon.partition('@')
+    return SERVICES.get(d, d) + at + server
+
+
+def unmap(text, client):
+    """tcpdmatch's spelling of an IPv4-mapped client, as hinetd-match's."""
+    addr = client.rpartition('@')[2]
+    if not addr.lower().startswith('::ffff:'):
+        return text
+    return text.replace(addr, addr[7:])
+
+
 def run_tcpdmatch(casedir, daemon, client, syslog):
     syslog.drain()
-    p = subprocess.run(['tcpdmatch', '-d', daemon, client], cwd=casedir,
+    p = subprocess.run(['tcpdmatch', '-d', tcpd_daemon(daemon), client], cwd=casedir,
                        capture_output=True, text=True, timeout=60)
-    logged = [l for l in syslog.drain()
+    logged = [unmap(l, client) for l in syslog.drain()
               if l.startswith('matched:') or l.startswith('option:')]
-    return p.returncode, p.stdout, logged
+    return p.returncode, unmap(p.stdout, client), logged
 
 
 def run_match(binary, casedir, daemon, client):
@@ -441,9 +512,20 @@ def run_match(binary, casedir, daemon, client):
                        cwd=casedir, capture_output=True, text=True, timeout=60)
     extra = [l for l in p.stdout.splitlines()
              if l.startswith('matched:') or l.startswith('option:')]
+    # The service line has no tcpdmatch counterpart: checked, then left out.
+    d = daemon.partition('@')[0]
+    svc = d if d in SERVICES else PROCESS_SERVICE.get(d)
+    lines = [l for l in p.stdout.splitlines() if l.startswith('server:   service')]
+    nverdicts = sum(1 for l in p.stdout.splitlines() if l.startswith('access:'))
+    err = p.stderr
+    if p.returncode != 2 and lines != ([] if svc is None else
+                                       ['server:   service  %s' % svc] * nverdicts):
+        err += 'wrong service line for %s: %r\n' % (daemon, lines)
+        return 3, p.stdout, extra, err
     rest = ''.join(l + '\n' for l in p.stdout.splitlines()
-                   if not (l.startswith('matched:') or l.startswith('option:')))
-    return p.returncode, rest, extra, p.stderr
+                   if not (l.startswith('matched:') or l.startswith('option:') or
+                           l.startswith('server:   service')))
+    return p.returncode, rest, extra, err
 
 
 def norm_opt(line):
@@ -451,11 +533,11 @@ def norm_opt(line):
     return line
 
 
-def write_case(casedir, allow, deny):
+def write_case(casedir, allow, deny, for_tcpd):
     with open(os.path.join(casedir, 'hosts.allow'), 'w') as f:
-        f.write(allow)
+        f.write(render(allow, for_tcpd))
     with open(os.path.join(casedir, 'hosts.deny'), 'w') as f:
-        f.write(deny)
+        f.write(render(deny, for_tcpd))
 
 
 def main_in_namespace(args):
@@ -471,39 +553,53 @@ def main_in_namespace(args):
     casedir = os.path.join(work, 'case')
     os.mkdir(casedir)
     os.mkdir(os.path.join(casedir, 'policy.d'))
-    open(os.path.join(casedir, 'inetd.conf'), 'w').close()
+    with open(os.path.join(casedir, 'inetd.conf'), 'w') as f:
+        f.write(INETD_CONF)
     rng = random.Random(args.seed)
     gen = Gen(rng, work)
     gen.make_files(6)
 
     stats = {'cases': 0, 'predictions': 0, 'granted': 0, 'denied': 0,
-             'delegated': 0, 'matched': 0, 'refused': 0}
+             'delegated': 0, 'matched': 0, 'refused': 0, 'mapped': 0,
+             'service': 0, 'svcword': 0}
     failures = []
 
     def fail(kind, allow, deny, daemon, client, detail):
-        failures.append('--- %s: tcpdmatch -d %s %s\nhosts.allow:\n%shosts.deny:\n%s%s'
-                        % (kind, daemon, client, allow, deny, detail))
+        failures.append('--- %s: hinetd-match %s %s\nhosts.allow:\n%shosts.deny:\n%s%s'
+                        % (kind, daemon, client, render(allow, False),
+                           render(deny, False), detail))
 
     # Fixed cases first: every client kind against a catch-all rule.
     fixed = [('', 'ALL: ALL\n', d, c) for d in ('in.telnetd',)
-             for c in NAMED_CLIENTS + NUMERIC_CLIENTS +
+             for c in NAMED_CLIENTS + NUMERIC_CLIENTS + MAPPED_CLIENTS +
              ['h%d.handle.test' % i for i in range(len(HANDLE_ADDRS))] +
              ['unknown', 'paranoid', 'bob@10.0.0.1']]
     fixed += [('ALL: PARANOID : allow\nALL: LOCAL\n', 'ALL: UNKNOWN\nALL: KNOWN : spawn %n\n',
                d, c) for d in ('sshd@10.0.0.2', 'sshd@unknown', 'sshd')
               for c in ['h%d.handle.test' % i for i in range(len(HANDLE_ADDRS))]]
+    # Service and process names, mapped clients, against rules naming both.
+    mark = lambda name, case: SVC_MARK + name + '/' + case + SVC_MARK
+    svc_rules = ('%s %s@10.0.0.2: 10.0.0.0/8 : spawn %%d %%s %%a %%c\n'
+                 'ALL EXCEPT %s: 10.0.1. : twist echo %%a\n'
+                 % (mark('ftp', 'FTP'), mark('telnet', 'telnet'),
+                    mark('finger', 'Finger')))
+    fixed += [(svc_rules, 'ALL: ALL\n', d, c)
+              for d in SVC_NAMES + sorted(PROCESS_SERVICE) + ['sshd', 'ftp@10.0.0.2']
+              for c in ['10.0.0.1', '::ffff:10.0.0.1', '::FFFF:10.0.1.5',
+                        'bob@::ffff:10.0.1.1', '::ffff:127.0.0.1']]
 
     cases = list(fixed)
     while len(cases) < args.count:
         with_server = rng.random() < 0.3
         cases.append((gen.table(with_server), gen.table(with_server),
-                      gen.daemon() if with_server else rng.choice(DAEMONS),
+                      gen.daemon() if with_server else gen.query(),
                       gen.client()))
 
     for allow, deny, daemon, client in cases:
         stats['cases'] += 1
-        write_case(casedir, allow, deny)
+        write_case(casedir, allow, deny, True)
         trc, tout, tlog = run_tcpdmatch(casedir, daemon, client, syslog)
+        write_case(casedir, allow, deny, False)
         mrc, mout, mlog, merr = run_match(binary, casedir, daemon, client)
         if trc != 0:
             # tcpdmatch could not set the request up (host not found...).
@@ -514,6 +610,12 @@ def main_in_namespace(args):
             continue
         verdicts = [l.split()[1] for l in tout.splitlines() if l.startswith('access:')]
         stats['predictions'] += len(verdicts)
+        if client.rpartition('@')[2].lower().startswith('::ffff:'):
+            stats['mapped'] += len(verdicts)
+        if daemon.partition('@')[0] in SERVICES:
+            stats['service'] += len(verdicts)
+        if SVC_MARK in allow + deny:
+            stats['svcword'] += len(verdicts)
         for v in verdicts:
             stats[v] = stats.get(v, 0) + 1
         stats['matched'] += sum(1 for l in tlog if l.startswith('matched:'))
@@ -545,10 +647,10 @@ def main_in_namespace(args):
         else:
             allow_bad, allow_ok, deny_bad, deny_ok = (allow, allow,
                 insert(deny, line), insert(deny, line.replace(bad, NEUTRAL)))
-        daemon = gen.daemon() if with_server else rng.choice(DAEMONS)
+        daemon = gen.daemon() if with_server else gen.query()
         client = gen.client()
         stats['refused'] += 1
-        write_case(casedir, allow_bad, deny_bad)
+        write_case(casedir, allow_bad, deny_bad, False)
         mrc, mout, mlog, merr = run_match(binary, casedir, daemon, client)
         fname = 'hosts.allow' if which else 'hosts.deny'
         if mrc != 2 or ('%s:%d:' % (fname, pos + 1)) not in merr:
@@ -556,8 +658,9 @@ def main_in_namespace(args):
                  'hinetd-match rc %d, wanted 2 with %s:%d:\n%s'
                  % (mrc, fname, pos + 1, merr))
             continue
+        write_case(casedir, allow_bad, deny_bad, True)
         trc, tout, tlog = run_tcpdmatch(casedir, daemon, client, syslog)
-        write_case(casedir, allow_ok, deny_ok)
+        write_case(casedir, allow_ok, deny_ok, True)
         trc2, tout2, tlog2 = run_tcpdmatch(casedir, daemon, client, syslog)
         if (trc, tout, tlog) != (trc2, tout2, tlog2):
             fail('tcpd matched a refused construct', allow_bad, deny_bad, daemon,
@@ -567,10 +670,12 @@ def main_in_namespace(args):
     for f in failures[:25]:
         print(f)
     print('differential: seed %d: %d cases, %d predictions (%d granted, %d denied, '
-          '%d delegated, %d matched a rule), %d refused-construct cases, '
-          '%d disagreements'
+          '%d delegated, %d matched a rule; %d for IPv4-mapped clients, %d asked '
+          'by service name, %d with rules naming services), %d refused-construct '
+          'cases, %d disagreements'
           % (args.seed, stats['cases'], stats['predictions'], stats['granted'],
              stats['denied'], stats['delegated'], stats['matched'],
+             stats['mapped'], stats['service'], stats['svcword'],
              stats['refused'], len(failures)))
     if args.keep:
         print('work directory kept:', work)
