@@ -5,6 +5,7 @@
  * if that listener is gone).
  */
 #include "privd/privd.h"
+#include "privd/spawn.h"
 #include "common/log.h"
 #include "common/util.h"
 
@@ -12,7 +13,9 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 static struct child *tab;       /* open addressing, linear probing; pid 0 = free */
 static size_t tab_cap;          /* power of two */
@@ -55,6 +58,7 @@ children_add(pid_t pid)
 		s = (s + 1) & (tab_cap - 1);
 	memset(&tab[s], 0, sizeof(tab[s]));
 	tab[s].pid = pid;
+	tab[s].status_fd = -1;
 	tab_used++;
 	return &tab[s];
 }
@@ -158,6 +162,80 @@ child_ended(struct child *c, int status)
 }
 
 void
+children_watch_status(struct child *c, int status_fd)
+{
+	struct epoll_event ev = { .events = EPOLLIN,
+	    .data.u64 = (uint64_t)EV_TAG_SPAWN_STATUS << 32 | (uint32_t)c->pid };
+
+	c->status_fd = status_fd;
+	/* Without the watch, the status is still read when the child is reaped. */
+	if (epoll_ctl(privd.epfd, EPOLL_CTL_ADD, status_fd, &ev) == -1)
+		log_warn("epoll_ctl spawn status of pid %ld", (long)c->pid);
+}
+
+/* The wait service whose turn this child holds: free it (exec failed). */
+static void
+wait_turn_free(const struct child *c)
+{
+	struct generation *g = privd.cur;
+
+	if (g == NULL)
+		return;
+	for (size_t i = 0; i < g->cfg->nsvcs; i++)
+		if (g->socks[i] == c->wait_sock && g->wait_pid[i] == c->pid)
+			g->wait_pid[i] = 0;
+}
+
+/*
+ * The status pipe says how the child's confinement ended: report the spawn
+ * (it reached execve) or the failed step, to the listener that asked if it
+ * is still the one running, and log a failure here.  Runs before the
+ * child's exit is handled, so the listener hears "spawned" before "exited".
+ */
+static void
+child_resolve(struct child *c)
+{
+	struct generation *g = privd.cur;
+	enum spawn_step step = STEP_NONE;
+	int err = 0, rc, ours;
+	char peer[ADDR_STRLEN + 8] = "-";
+
+	if ((rc = spawn_status(c->status_fd, &err, &step)) == -1)
+		return;                 /* not yet */
+	c->status_fd = -1;              /* closed: also out of the epoll set */
+	ours = c->epoch == privd.listener.epoch && privd.listener.pid > 0 &&
+	    c->gen == (g ? g->gen : 0);
+	if (rc == 0) {
+		if (ours)
+			listener_report(IPC_SPAWNED, c->svc_id, c->token, c->pid, 0,
+			    0, IPC_FAIL_NONE, &c->peer, c->peerlen);
+		return;
+	}
+	c->quiet = 1;                   /* its exit (127) is not a service's */
+	if (c->wait_svc)
+		wait_turn_free(c);
+	if (c->peerlen > 0)
+		sockaddr_format_peer((struct sockaddr *)&c->peer, c->peerlen, peer,
+		    sizeof(peer));
+	log_warnx("service=%s proto=%s peer=%s action=error pid=%ld step=%s "
+	    "errno=%s (%s)", c->name, c->proto, peer, (long)c->pid,
+	    spawn_step_name(step), strerrorname_np(err) ? strerrorname_np(err) :
+	    "?", strerror(err));
+	if (ours)
+		listener_report(IPC_SPAWN_FAILED, c->svc_id, c->token, c->pid, 0,
+		    err, IPC_FAIL_EXEC, &c->peer, c->peerlen);
+}
+
+void
+children_spawn_status(pid_t pid)
+{
+	struct child *c = children_find(pid);
+
+	if (c != NULL && c->status_fd >= 0)
+		child_resolve(c);
+}
+
+void
 children_reap(void)
 {
 	pid_t pid;
@@ -176,6 +254,14 @@ children_reap(void)
 		struct child *c = children_find(pid);
 		if (c == NULL)
 			continue;       /* e.g. a child whose exec failed, already handled */
+		if (c->status_fd >= 0) {
+			/* Dead: its pipe is closed, the status is there now. */
+			child_resolve(c);
+			if (c->status_fd >= 0) {
+				close(c->status_fd);
+				c->status_fd = -1;
+			}
+		}
 		if (c->quiet) {         /* exec failed: already reported */
 			if (privd.live_children > 0)
 				privd.live_children--;

@@ -310,11 +310,10 @@ conn_spawn(const struct ipc_spawn *m, int fd, int is_wait)
 	struct sockaddr_storage local, peer;
 	socklen_t locallen = 0, peerlen = 0;
 	struct spawn_io io;
-	enum spawn_step step;
 	const char *why;
 	char whybuf[HA_NAME_MAX + 200];
-	pid_t pid, child_pid;
-	int err, rc;
+	pid_t pid;
+	int err = 0, rc, status_fd;
 
 	memset(&peer, 0, sizeof(peer));
 	memset(&local, 0, sizeof(local));
@@ -391,40 +390,39 @@ conn_spawn(const struct ipc_spawn *m, int fd, int is_wait)
 	spawn_options(svc, &apply, io.envp, &peer, peerlen);
 	if (children_full(svc, m, fd, is_wait, &peer, peerlen))
 		return;
-	pid = spawn_run(plan, &io, &child_pid, &err, &step);
+	pid = spawn_start(plan, &io, &status_fd, &err);
 	if (!is_wait)
 		close(fd);
-	if (child_pid > 0) {
-		/* A child exists (even if its exec failed): track it until reaped. */
-		struct child *c = children_add(child_pid);
+	if (pid > 0) {
+		/*
+		 * Track it until reaped.  Whether it reached execve comes later,
+		 * on its status pipe (children.c): only then is the spawn, or
+		 * the failed step, reported.
+		 */
+		struct child *c = children_add(pid);
 		c->svc_id = m->svc_id;
 		c->token = m->token;
 		c->epoch = privd.listener.epoch;
 		c->gen = g->gen;
 		c->wait_svc = is_wait;
 		c->wait_sock = is_wait ? fd : -1;
-		c->quiet = pid < 0;
 		c->peer = peer;
 		c->peerlen = peerlen;
 		str_copy(c->name, svc->name, sizeof(c->name));
 		str_copy(c->proto, svc->proto_name, sizeof(c->proto));
 		privd.live_children++;
-		if (is_wait && pid > 0)
-			g->wait_pid[m->svc_id] = child_pid;
-	}
-	if (pid > 0) {
-		listener_report(IPC_SPAWNED, m->svc_id, m->token, pid, 0, 0,
-		    IPC_FAIL_NONE, &peer, peerlen);
+		if (is_wait)
+			g->wait_pid[m->svc_id] = pid;
+		children_watch_status(c, status_fd);
 		return;
 	}
 	char peerbuf[ADDR_STRLEN + 8] = "-";
 	if (peerlen > 0)
 		sockaddr_format_peer((struct sockaddr *)&peer, peerlen, peerbuf,
 		    sizeof(peerbuf));
-	log_warnx("service=%s proto=%s peer=%s action=error pid=%ld step=%s "
-	    "errno=%s (%s)", svc->name, svc->proto_name, peerbuf, (long)child_pid,
-	    spawn_step_name(step), strerrorname_np(err) ? strerrorname_np(err) : "?",
-	    strerror(err));
-	listener_report(IPC_SPAWN_FAILED, m->svc_id, m->token, child_pid, 0, err,
-	    step == STEP_NONE ? IPC_FAIL_FORK : IPC_FAIL_EXEC, &peer, peerlen);
+	log_warnx("service=%s proto=%s peer=%s action=error step=clone "
+	    "errno=%s (%s)", svc->name, svc->proto_name, peerbuf,
+	    strerrorname_np(err) ? strerrorname_np(err) : "?", strerror(err));
+	listener_report(IPC_SPAWN_FAILED, m->svc_id, m->token, 0, 0, err,
+	    IPC_FAIL_FORK, &peer, peerlen);
 }

@@ -169,7 +169,7 @@ listener_start(void)
 	privd.listener.killed = 0;
 	privd.listener.bad_msgs = 0;
 	privd.listener.started = time(NULL);
-	struct epoll_event ev = { .events = EPOLLIN, .data.fd = sv[0] };
+	struct epoll_event ev = { .events = EPOLLIN, .data.u64 = (uint64_t)sv[0] };
 	if (epoll_ctl(privd.epfd, EPOLL_CTL_ADD, sv[0], &ev) == -1)
 		fatal("epoll_ctl listener");
 	log_debug("listener started, pid %ld", (long)pid);
@@ -233,7 +233,7 @@ static void
 ctl_watch_out(int on)
 {
 	struct epoll_event ev = { .events = EPOLLIN | (on ? EPOLLOUT : 0),
-	    .data.fd = privd.listener.ctl };
+	    .data.u64 = (uint64_t)privd.listener.ctl };
 
 	if (epoll_ctl(privd.epfd, EPOLL_CTL_MOD, privd.listener.ctl, &ev) == -1)
 		fatal("epoll_ctl listener");

@@ -284,8 +284,10 @@ event_loop(void)
 			fatal("epoll_wait");
 		}
 		for (int i = 0; i < n && !privd.stopping; i++) {
-			int fd = evs[i].data.fd;
-			if (fd == privd.sigfd)
+			int fd = (int)(uint32_t)evs[i].data.u64;
+			if (evs[i].data.u64 >> 32 == EV_TAG_SPAWN_STATUS)
+				children_spawn_status((pid_t)fd);
+			else if (fd == privd.sigfd)
 				handle_signals();
 			else if (fd == privd.timerfd) {
 				uint64_t ticks;
@@ -384,10 +386,10 @@ main(int argc, char *argv[])
 	privd.timerfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
 	if (privd.timerfd == -1)
 		fatal("timerfd_create");
-	struct epoll_event ev = { .events = EPOLLIN, .data.fd = privd.sigfd };
+	struct epoll_event ev = { .events = EPOLLIN, .data.u64 = (uint64_t)privd.sigfd };
 	if (epoll_ctl(privd.epfd, EPOLL_CTL_ADD, privd.sigfd, &ev) == -1)
 		fatal("epoll_ctl");
-	ev.data.fd = privd.timerfd;
+	ev.data.u64 = (uint64_t)privd.timerfd;
 	if (epoll_ctl(privd.epfd, EPOLL_CTL_ADD, privd.timerfd, &ev) == -1)
 		fatal("epoll_ctl");
 	log_info("starting: %zu services, listener %s", privd.cur->cfg->nsvcs,

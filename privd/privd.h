@@ -132,6 +132,7 @@ struct child {
 	int      wait_svc;
 	int      wait_sock;       /* wait service: the listening socket it got */
 	int      quiet;           /* spawn failed after clone: no exit report */
+	int      status_fd;       /* spawn status pipe until resolved, or -1 */
 	int      spawn_opt;       /* a `spawn` option's child: reports to
 	                             nobody, its exit logged by privd */
 	socklen_t peerlen;
@@ -139,7 +140,18 @@ struct child {
 	char     name[SVC_NAME_MAX];
 	char     proto[8];
 };
+/*
+ * epoll data: descriptors are registered as their number; a child's spawn
+ * status pipe as EV_TAG_SPAWN_STATUS << 32 | pid (the child table moves
+ * its entries, so it is found again by pid).
+ */
+#define EV_TAG_SPAWN_STATUS 1u
+
 struct child *children_add(pid_t pid);
+/* Track a started child's status pipe: its spawn or failure is reported
+ * when the pipe says how the confinement ended (before its exit, always). */
+void          children_watch_status(struct child *c, int status_fd);
+void          children_spawn_status(pid_t pid);
 void          children_reap(void);
 unsigned      children_count(void);
 

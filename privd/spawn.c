@@ -1,14 +1,21 @@
 /*
- * spawn.c: the one spawn path: clone(CLONE_VM|CLONE_VFORK), confine, exec.
+ * spawn.c: the one spawn path: clone, confine, exec.
  *
- * The child shares privd's memory until it execs or exits, so it must not
- * allocate, lock or touch stdio: it only makes system calls on data that
- * struct spawn_plan and struct spawn_io hold ready.  Credential changes use
- * raw system calls so they apply to this task only (glibc's set*id would
- * try to synchronise "all threads" of the shared address space).  A failed
- * step is written to the shared struct spawn_child and the child exits 127;
- * privd is suspended until then (CLONE_VFORK), so it reads the result right
- * after clone returns.
+ * The child is written to be safe in a vfork-style clone that shares
+ * privd's memory until it execs (CLONE_VM|CLONE_VFORK, built with
+ * -DHINETD_SPAWN_VFORK=ON): it does not allocate, lock or touch stdio, and
+ * only makes system calls on data that struct spawn_plan and struct
+ * spawn_io hold ready.  Credential changes use raw system calls so they
+ * apply to this task only (glibc's set*id would try to synchronise "all
+ * threads" of a shared address space).  By default the clone is fork-like
+ * (a copy-on-write copy, no CLONE_VM): privd then goes on serving while the
+ * child confines itself on another CPU, and on this project's two-CPU
+ * machines that is faster for the whole connection than suspending privd
+ * until the exec (docs/performance.md has the figures).
+ *
+ * Either way the result comes back the same way: the child holds the write
+ * end of a close-on-exec status pipe.  A failed step writes {step, errno}
+ * to it and exits 127; a successful execve closes it, so privd reads EOF.
  *
  * The order of the steps, and why (see docs/architecture.md):
  *   landlock_restrict_self         the ruleset fd (built at load) must still
@@ -32,6 +39,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/close_range.h>
+#include <poll.h>
 #include <linux/seccomp.h>
 #include <linux/securebits.h>
 #include <sched.h>
@@ -47,11 +55,22 @@
 
 #define SPAWN_STACK_SIZE (256 * 1024)
 
+#ifdef HINETD_SPAWN_VFORK
+#define SPAWN_CLONE_FLAGS (CLONE_VM | CLONE_VFORK | SIGCHLD)
+#else
+#define SPAWN_CLONE_FLAGS SIGCHLD
+#endif
+
 struct spawn_child {
 	const struct spawn_plan *plan;
 	const struct spawn_io   *io;
-	volatile int             err;
-	volatile int             step;
+	int                      status_fd;     /* write end, close-on-exec */
+};
+
+/* What a failed child writes to its status pipe. */
+struct spawn_status {
+	int32_t step;
+	int32_t err;
 };
 
 static void     *spawn_stack;
@@ -107,9 +126,12 @@ sys(long nr, long a, long b, long c, long d)
 static void __attribute__((noreturn))
 fail(struct spawn_child *c, enum spawn_step step)
 {
-	c->err = errno;
-	c->step = step;
-	_exit(127);
+	struct spawn_status st = { .step = step, .err = errno };
+
+	/* One write of 8 bytes to an empty pipe: whole, never blocking. */
+	(void)sys(SYS_write, c->status_fd, (long)&st, sizeof(st), 0);
+	sys(SYS_exit_group, 127, 0, 0, 0);
+	__builtin_unreachable();
 }
 
 static void
@@ -133,8 +155,14 @@ child_stdio(struct spawn_child *c)
 	for (int i = 0; i <= 2; i++)
 		if (dup2(fd, i) == -1)
 			fail(c, STEP_STDIO);
-	/* One call however large the descriptor limit is. */
-	if (sys(SYS_close_range, 3, ~0L, 0, 0) == -1)
+	/*
+	 * Two calls however large the descriptor limit is: everything from 3
+	 * but the status pipe, which closes itself at execve.  privd's own
+	 * 0-2 are open, so the pipe is never below 3.
+	 */
+	if ((c->status_fd > 3 &&
+	    sys(SYS_close_range, 3, c->status_fd - 1, 0, 0) == -1) ||
+	    sys(SYS_close_range, c->status_fd + 1, ~0L, 0, 0) == -1)
 		fail(c, STEP_CLOSE);
 }
 
@@ -211,25 +239,74 @@ child_main(void *arg)
 }
 
 pid_t
+spawn_start(const struct spawn_plan *plan, const struct spawn_io *io,
+    int *status_fd, int *err)
+{
+	struct spawn_child c = { .plan = plan, .io = io };
+	int p[2];
+	pid_t pid;
+
+	*status_fd = -1;
+	if (pipe2(p, O_CLOEXEC | O_NONBLOCK) == -1) {
+		*err = errno;
+		return -1;
+	}
+	c.status_fd = p[1];
+	pid = clone(child_main, (char *)spawn_stack + SPAWN_STACK_SIZE,
+	    SPAWN_CLONE_FLAGS, &c);
+	if (pid == -1)
+		*err = errno;
+	close(p[1]);
+	if (pid == -1) {
+		close(p[0]);
+		return -1;
+	}
+	*status_fd = p[0];
+	return pid;
+}
+
+int
+spawn_status(int fd, int *err, enum spawn_step *step)
+{
+	struct spawn_status st;
+	ssize_t n;
+
+	do
+		n = read(fd, &st, sizeof(st));
+	while (n == -1 && errno == EINTR);
+	if (n == -1 && (errno == EAGAIN || errno == EWOULDBLOCK))
+		return -1;
+	close(fd);
+	if (n == 0)
+		return 0;
+	if (n == (ssize_t)sizeof(st) && st.step > STEP_NONE && st.step <= STEP_EXEC) {
+		*step = (enum spawn_step)st.step;
+		*err = st.err;
+	} else {
+		/* Cannot happen with our child; never read it as success. */
+		*step = STEP_NONE;
+		*err = n == -1 ? errno : EPROTO;
+	}
+	return 1;
+}
+
+pid_t
 spawn_run(const struct spawn_plan *plan, const struct spawn_io *io,
     pid_t *pid_out, int *err, enum spawn_step *step)
 {
-	struct spawn_child c = { .plan = plan, .io = io, .err = 0, .step = STEP_NONE };
+	struct pollfd pfd;
 	pid_t pid;
+	int fd, rc;
 
-	*pid_out = -1;
-	pid = clone(child_main, (char *)spawn_stack + SPAWN_STACK_SIZE,
-	    CLONE_VM | CLONE_VFORK | SIGCHLD, &c);
-	if (pid == -1) {
-		*err = errno;
-		*step = STEP_NONE;
+	*step = STEP_NONE;
+	if ((pid = spawn_start(plan, io, &fd, err)) == -1) {
+		*pid_out = -1;
 		return -1;
 	}
 	*pid_out = pid;
-	if (c.step != STEP_NONE) {
-		*err = c.err;
-		*step = (enum spawn_step)c.step;
-		return -1;
-	}
-	return pid;
+	pfd.fd = fd;
+	pfd.events = POLLIN;
+	while ((rc = spawn_status(fd, err, step)) == -1)
+		(void)poll(&pfd, 1, -1);        /* EOF or a status: soon */
+	return rc == 0 ? pid : -1;
 }

@@ -5,8 +5,8 @@
  *
  * Everything the child needs is computed before the spawn (struct
  * spawn_plan at configuration load, struct spawn_io per connection): the
- * child runs in a vfork-style clone that shares privd's memory until
- * execve, and does only plain system calls on ready data.
+ * child does only plain system calls on ready data, so that it is safe
+ * even in a vfork-style clone that shares privd's memory until execve.
  */
 #ifndef HINETD_SPAWN_H
 #define HINETD_SPAWN_H
@@ -87,11 +87,25 @@ const char *spawn_step_name(enum spawn_step step);
 void  spawn_init(void);
 
 /*
- * Create a confined child.  Returns its pid (> 0) when the child reached
- * execve successfully; -1 with *err set (and *step) when clone failed
- * (*step STEP_NONE) or the child failed a step and exited with status 127
- * (the caller still reaps it).  *pid_out always gets the pid if a child
- * was created.
+ * Start a confined child; privd does not wait for it.  Returns its pid, or
+ * -1 with *err when the status pipe or clone failed.  *status_fd is the
+ * read end (non-blocking, close-on-exec) of the child's status pipe: give
+ * it to spawn_status() when it is readable, or once the child was reaped.
+ */
+pid_t spawn_start(const struct spawn_plan *plan, const struct spawn_io *io,
+    int *status_fd, int *err);
+
+/*
+ * How the child's confinement ended: 0 it exec'd, 1 a step failed (*step,
+ * *err; the child exits 127), and fd is closed; -1 not known yet (fd open).
+ */
+int   spawn_status(int fd, int *err, enum spawn_step *step);
+
+/*
+ * spawn_start, then wait for spawn_status (the listener, spawn options).
+ * Returns the pid when the child reached execve; -1 with *err (and *step)
+ * when clone failed (*step STEP_NONE) or the child failed a step (the
+ * caller still reaps it).  *pid_out gets the pid if a child was created.
  */
 pid_t spawn_run(const struct spawn_plan *plan, const struct spawn_io *io,
     pid_t *pid_out, int *err, enum spawn_step *step);
