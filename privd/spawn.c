@@ -156,13 +156,17 @@ child_stdio(struct spawn_child *c)
 		if (dup2(fd, i) == -1)
 			fail(c, STEP_STDIO);
 	/*
-	 * Two calls however large the descriptor limit is: everything from 3
-	 * but the status pipe, which closes itself at execve.  privd's own
-	 * 0-2 are open, so the pipe is never below 3.
+	 * The status pipe becomes fd 3 (still close-on-exec: execve closes
+	 * it), then one call closes everything above, however large the
+	 * descriptor limit is.  privd's own 0-2 are open, so the pipe is
+	 * never below 3.
 	 */
-	if ((c->status_fd > 3 &&
-	    sys(SYS_close_range, 3, c->status_fd - 1, 0, 0) == -1) ||
-	    sys(SYS_close_range, c->status_fd + 1, ~0L, 0, 0) == -1)
+	if (c->status_fd != 3) {
+		if (sys(SYS_dup3, c->status_fd, 3, O_CLOEXEC, 0) == -1)
+			fail(c, STEP_CLOSE);
+		c->status_fd = 3;
+	}
+	if (sys(SYS_close_range, 4, ~0L, 0, 0) == -1)
 		fail(c, STEP_CLOSE);
 }
 

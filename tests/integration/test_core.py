@@ -361,7 +361,9 @@ def test_listener_burst_then_exit_no_stale_kill():
     deaths = len(re.findall(ended, log))
     kills = len(re.findall(r"restarting it", log))
     assert kills <= deaths, "killed %d times for %d listeners\n%s" % (kills, deaths, log)
-    assert log.count("bad message from the listener: type not allowed") >= 100, log
+    # Each burst is 100 messages, but privd may kill a listener (at 16 bad
+    # messages) before it has sent them all: count only what must be there.
+    assert log.count("bad message from the listener: type not allowed") >= 16, log
     assert h.proc.poll() is None, "privd died"
     h.stop()
 
