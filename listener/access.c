@@ -158,13 +158,16 @@ finish(struct parked *p, enum ha_status st, const struct ha_decision *dec,
 {
 	struct lservice *ls = p->ls;
 	const struct sockaddr *peer = (const struct sockaddr *)&p->peer;
-	char rule[HA_ADDR_MAX + 300];
+	char rule[HA_ADDR_MAX + 300], ubuf[HA_USER_MAX * 4 + 8];
 
 	unpark(p);
 	if (xdenied) {
 		const struct origin *o = &ls->svc->origin[xwhy];
+		char esc[sizeof(rule) * 4];
 		snprintf(rule, sizeof(rule), "%s:%d", o->file ? o->file : "-", o->line);
-		conn_deny(ls, peer, p->peerlen, rule);
+		log_escape(esc, sizeof(esc), rule, strlen(rule));
+		conn_log(ls, peer, p->peerlen, "action=deny rule=%s%s", esc,
+		    conn_userid(ls, &p->req, 0, ubuf, sizeof(ubuf)));
 		goto drop;
 	}
 	if (st != HA_GRANT && st != HA_DELEGATE) {
@@ -179,7 +182,8 @@ finish(struct parked *p, enum ha_status st, const struct ha_decision *dec,
 			char esc[sizeof(rule) * 4];
 			log_escape(esc, sizeof(esc), rule, strlen(rule));
 			conn_log_pri(ls, rule_priority(dec, LOG_INFO), peer,
-			    p->peerlen, "action=deny rule=%s", esc);
+			    p->peerlen, "action=deny rule=%s%s", esc,
+			    conn_userid(ls, &p->req, 0, ubuf, sizeof(ubuf)));
 		}
 		send_banners(p->fd, dec, &p->req);
 		goto drop;
@@ -337,15 +341,34 @@ step(struct parked *p)
 			if (x == XA_NEED_NAME)
 				st = HA_NEED_HOSTNAME;
 			else if (x == XA_DENY) {
+				if (p->req.user_state == HA_USER_UNSET &&
+				    (svc->log_on_failure & SVC_LOG_USERID)) {
+					st = HA_NEED_USER;      /* for the log line */
+					goto ask_it;
+				}
 				finish(p, st, &dec, xwhy, 1);
 				return;
 			}
 		}
 		if (st != HA_NEED_HOSTNAME && st != HA_NEED_SERVER_HOSTNAME &&
 		    st != HA_NEED_USER) {
-			finish(p, st, &dec, xwhy, 0);
-			return;
+			/*
+			 * Decided.  xinetd's log_on_success / log_on_failure
+			 * USERID asks for the client's ident user on the log
+			 * line: look it up once, then decide again (the
+			 * verdict cannot change: only the fact is added).
+			 */
+			if (p->req.user_state == HA_USER_UNSET &&
+			    (((st == HA_GRANT || st == HA_DELEGATE) &&
+			    (svc->log_on_success & SVC_LOG_USERID)) ||
+			    (st == HA_DENY && (svc->log_on_failure & SVC_LOG_USERID))))
+				st = HA_NEED_USER;
+			else {
+				finish(p, st, &dec, xwhy, 0);
+				return;
+			}
 		}
+ask_it:
 		p->in_step = 1;
 		if (ask(p, st, dec.user_timeout) == -1) {
 			p->in_step = 0;

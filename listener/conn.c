@@ -68,6 +68,23 @@ conn_deny(const struct lservice *ls, const struct sockaddr *peer,
 	conn_log(ls, peer, peerlen, "action=deny rule=%s", esc);
 }
 
+const char *
+conn_userid(const struct lservice *ls, const struct ha_request *req,
+    int success, char *buf, size_t len)
+{
+	unsigned want = success ? ls->svc->log_on_success : ls->svc->log_on_failure;
+	char esc[HA_USER_MAX * 4];
+
+	if (!(want & SVC_LOG_USERID) || len == 0)
+		return "";
+	if (req->user_state == HA_USER_KNOWN)
+		log_escape(esc, sizeof(esc), req->user, strlen(req->user));
+	else
+		str_copy(esc, "-", sizeof(esc));
+	snprintf(buf, len, " user=%s", esc);
+	return buf;
+}
+
 /* Hand an admitted connection to privd, which runs the service on it. */
 static void
 admit(struct lservice *ls, int fd, const struct sockaddr *peer,
@@ -75,6 +92,7 @@ admit(struct lservice *ls, int fd, const struct sockaddr *peer,
     int pri)
 {
 	const char *host = NULL, *ident = NULL;
+	char ubuf[HA_USER_MAX * 4 + 8];
 	struct sockaddr_storage ss;
 	socklen_t sslen = sizeof(ss);
 
@@ -90,7 +108,8 @@ admit(struct lservice *ls, int fd, const struct sockaddr *peer,
 		limits_source_put(src);
 		return;
 	}
-	conn_log_pri(ls, pri, peer, peerlen, "action=allow");
+	conn_log_pri(ls, pri, peer, peerlen, "action=allow%s",
+	    conn_userid(ls, req, 1, ubuf, sizeof(ubuf)));
 	if (req->client.name_state == HA_NAME_KNOWN)
 		host = req->client.name;
 	if (req->user_state == HA_USER_KNOWN)
@@ -113,8 +132,11 @@ conn_admitted(struct lservice *ls, int fd, const struct sockaddr *peer,
     socklen_t peerlen, struct src_count *src, const struct ha_request *req,
     int pri)
 {
+	char ubuf[HA_USER_MAX * 4 + 8];
+
 	if (ls->svc->builtin != BUILTIN_NONE) {
-		conn_log_pri(ls, pri, peer, peerlen, "action=allow");
+		conn_log_pri(ls, pri, peer, peerlen, "action=allow%s",
+		    conn_userid(ls, req, 1, ubuf, sizeof(ubuf)));
 		builtin_stream_start(ls, fd, peer, peerlen, src);
 		return;
 	}

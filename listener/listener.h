@@ -93,6 +93,11 @@ int  access_check_peer(struct lservice *ls, const struct sockaddr *peer,
 void conn_deny(const struct lservice *ls, const struct sockaddr *peer,
          socklen_t peerlen, const char *rule);
 void conn_report(const struct ipc_report *r, unsigned type);
+/* " user=NAME" (escaped; "-" when ident gave nothing) when the service's
+ * log_on_success (success) or log_on_failure asks for USERID, else "". */
+struct ha_request;
+const char *conn_userid(const struct lservice *ls, const struct ha_request *req,
+         int success, char *buf, size_t len);
 void conn_log_pri(const struct lservice *ls, int pri, const struct sockaddr *peer,
          socklen_t peerlen, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 void conn_log(const struct lservice *ls, const struct sockaddr *peer,

@@ -388,6 +388,38 @@ def test_ident():
         bad.close()
 
 
+def test_log_userid():
+    # xinetd's log_on_success / log_on_failure USERID: an ident look-up
+    # for the log line, also with no rule asking for one.
+    good, odd = Ident("127.0.0.3", "alice"), Ident("127.0.0.4", "ev=il x")
+    good.start()
+    odd.start()
+    pol = {"log": "service 7425\n{\n\tlog_on_success += USERID\n"
+                  "\tlog_on_failure += USERID\n}\n"}
+    try:
+        with probe_h(7425, deny="ALL: 127.0.0.4 127.0.0.5\n", policy=pol) as h:
+            env = probe_env(7425, "127.0.0.3")
+            assert env is not None and env.get("TCPREMOTEINFO") == "alice", env
+            h.wait_log(r"service=7425 proto=tcp peer=127\.0\.0\.3:\d+ "
+                       r"action=allow user=alice\n")
+            assert served(7425, "127.0.0.4") == b""
+            # An answer no user name can be counts as unknown, as for rules.
+            h.wait_log(r"peer=127\.0\.0\.4:\d+ action=deny rule=%s:1 "
+                       r"user=-\n" % re.escape(h.deny))
+            assert served(7425, "127.0.0.5") == b""      # no ident server
+            h.wait_log(r"peer=127\.0\.0\.5:\d+ action=deny rule=%s:1 user=-\n"
+                       % re.escape(h.deny), timeout=15)
+    finally:
+        good.close()
+        odd.close()
+    # Without USERID nothing is looked up and the lines have no user=.
+    with probe_h(7426, deny="ALL: 127.0.0.4\n") as h:
+        assert probe_env(7426, "127.0.0.3") is not None
+        assert served(7426, "127.0.0.4") == b""
+        h.wait_log(r"peer=127\.0\.0\.4:\d+ action=deny rule=%s:1\n" % re.escape(h.deny))
+        assert " user=" not in h.log()
+
+
 class IdentRaw(threading.Thread):
     """A misbehaving RFC 1413 server on ADDR:113: reply(a, b) gives the
     bytes to send, None to stay silent, "drip" to send a byte at a time
