@@ -21,10 +21,10 @@
  * A service that runs a window without tripping starts again from the
  * minimum.  Every pause ends by itself.
  */
-#define LOOP_SPAWNS_MAX          256
-#define LOOP_WINDOW_MS           60000
-#define LOOP_PAUSE_MIN_S         10
-#define LOOP_PAUSE_MAX_S         600
+#define LOOP_SPAWNS_MAX          SVC_LOOP_STARTS_MAX   /* policy/service.h: shown by -T */
+#define LOOP_WINDOW_MS           (SVC_LOOP_WINDOW_S * 1000)
+#define LOOP_PAUSE_MIN_S         SVC_LOOP_PAUSE_MIN_S
+#define LOOP_PAUSE_MAX_S         SVC_LOOP_PAUSE_MAX_S
 
 
 /* Why a service's listening socket is held back (struct lservice.held). */

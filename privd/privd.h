@@ -16,7 +16,7 @@
 #include "policy/service.h"
 #include "privd/spawn.h"
 
-#define PRIVD_MAX_CHILDREN        4096  /* global cap on live service children */
+#define PRIVD_MAX_CHILDREN        SVC_CHILDREN_MAX  /* global cap on live service children (policy/service.h, shown by -T) */
 #define PRIVD_BAD_MSG_LIMIT       16    /* bad messages per window: restart listener */
 #define PRIVD_BAD_MSG_WINDOW      60    /* seconds */
 #define PRIVD_LISTENER_BACKOFF_MAX 30   /* seconds */
