@@ -41,7 +41,7 @@ check(int ok)
 }
 
 static void
-check_service(const struct config *cfg, size_t i, int errors)
+fuzz_check_service(const struct config *cfg, size_t i, int errors)
 {
 	const struct service *s = cfg->svcs[i];
 
@@ -106,7 +106,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check(errors >= 0 && (size_t)errors == d.errors);
 	check(cfg->nsvcs <= SVC_MAX);
 	for (size_t i = 0; i < cfg->nsvcs; i++)
-		check_service(cfg, i, errors);
+		fuzz_check_service(cfg, i, errors);
 	if (errors == 0) {
 		config_check(cfg, &d);
 		check(d.errors == 0);
