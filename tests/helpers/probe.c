@@ -1,8 +1,8 @@
 /*
  * probe.c: a test service that reports what it was given: its
  * /proc/self/status confinement lines, its open descriptors, its
- * environment, session, working and root directories, signal state and
- * socket addresses.  Integration tests run it under hinetd and read the
+ * environment, session, working and root directories, securebits,
+ * signal state and socket addresses.  Integration tests run it under hinetd and read the
  * report over the connection.
  */
 #include <dirent.h>
@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -60,6 +61,7 @@ main(void)
 	target[n > 0 ? n : 0] = '\0';
 	printf("root %s\n", target);
 	printf("nice %d\n", getpriority(PRIO_PROCESS, 0));
+	printf("securebits 0x%x\n", prctl(PR_GET_SECUREBITS, 0, 0, 0, 0));
 	if ((fp = fopen("/proc/self/limits", "r")) != NULL) {
 		while (fgets(line, sizeof(line), fp) != NULL)
 			if (strncmp(line, "Max open files", 14) == 0 ||

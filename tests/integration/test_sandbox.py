@@ -50,6 +50,12 @@ def test_root_service_gets_no_capabilities_and_locked_securebits():
     assert st["Uid"].split() == ["0"] * 4
     for cap in ("CapAmb", "CapEff", "CapPrm", "CapBnd", "CapInh"):
         assert int(st[cap], 16) == 0, (cap, st[cap])
+    # SECBIT_NOROOT, NO_SETUID_FIXUP and KEEP_CAPS off, each locked: exec
+    # can never hand uid 0 its capabilities back.
+    bits = int(rep["securebits"], 16)
+    want = 0x01 | 0x02 | 0x04 | 0x08 | 0x20
+    assert bits & want == want, hex(bits)
+    assert not bits & 0x10, hex(bits)               # SECBIT_KEEP_CAPS
 
 
 def test_umask_nice_rlimits():
