@@ -297,5 +297,50 @@ def test_descriptor_exhaustion_pauses_without_spinning():
         assert h.listener_pid() == lp
 
 
+def test_children_cap():
+    # privd's global cap on live children (4096, shown by hinetd -T): the
+    # next connection is closed at once with limit=children, however many
+    # the listener asks for, and is served again once a child has ended.
+    import resource
+    from harness import children_of
+    cap = 4096
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, cap + 200), hard))
+    conf = "7207 stream tcp nowait nobody /bin/sleep sleep 120\n"
+    pol = {"d": "defaults\n{\n\tinstances = UNLIMITED\n\tper_source = UNLIMITED\n}\n"}
+    conns = []
+    with Hinetd(conf, policy=pol) as h:
+        try:
+            for _ in range(cap):
+                conns.append(connect(7207))
+            h.wait_log(r"service=7207 .*action=spawn", count=cap, timeout=120)
+            s = connect(7207)
+            assert closed_at_once(s)
+            h.wait_log(r"hinetd\[\d+\]: service=7207 .*action=limit "
+                       r"limit=children max=%d" % cap)
+            h.wait_log(r"hinetd-listener\[\d+\]: service=7207 .*action=limit "
+                       r"limit=children")
+            assert len(re.findall(r"action=spawn", h.log())) == cap
+            # One ends: its slot is free again.
+            lp = h.listener_pid()
+            one = [p for p in children_of(h.proc.pid) if p != lp][0]
+            os.kill(one, signal.SIGKILL)
+            h.wait_log(r"service=7207 .*action=exit pid=%d signal=SIGKILL" % one)
+            t = connect(7207)
+            h.wait_log(r"service=7207 .*action=spawn", count=cap + 1, timeout=20)
+            t.close()
+        finally:
+            lp = h.listener_pid() if h.proc.poll() is None else None
+            for pid in children_of(h.proc.pid):
+                if pid != lp:
+                    try:
+                        os.kill(pid, signal.SIGKILL)
+                    except ProcessLookupError:
+                        pass
+            for c in conns:
+                c.close()
+            resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
+
+
 if __name__ == "__main__":
     Runner().run(globals())
