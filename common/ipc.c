@@ -14,6 +14,7 @@ ipc_msg_size(unsigned type)
 {
 	switch (type) {
 	case IPC_READY:
+	case IPC_RETIRE:
 		return sizeof(struct ipc_hdr);
 	case IPC_SPAWN_CONN:
 	case IPC_SPAWN_WAIT:
@@ -141,7 +142,7 @@ ipc_msg_check(const struct ipc_msg *m, int from_listener)
 	    type != IPC_SPAWN_WAIT)
 		return "type not allowed from the listener";
 	if (!from_listener && type != IPC_SPAWNED && type != IPC_SPAWN_FAILED &&
-	    type != IPC_EXITED)
+	    type != IPC_EXITED && type != IPC_RETIRE)
 		return "type not allowed from privd";
 	if (m->len != ipc_msg_size(type))
 		return "wrong size";

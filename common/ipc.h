@@ -14,6 +14,8 @@
  *     IPC_SPAWNED       child started (pid)                   no fd
  *     IPC_SPAWN_FAILED  nothing runs (reason, errno)          no fd
  *     IPC_EXITED        child ended (wait status)             no fd
+ *     IPC_RETIRE        reload: stop accepting, finish the    no fd
+ *                       built-in connections, then exit
  */
 #ifndef HINETD_IPC_H
 #define HINETD_IPC_H
@@ -23,7 +25,8 @@
 #include <sys/socket.h>
 #include <sys/types.h>
 
-#define IPC_VERSION        2       /* 2: server host name in spawn requests */
+#define IPC_VERSION        3       /* 2: server host name in spawn requests;
+                                      3: IPC_RETIRE */
 #define IPC_HOST_MAX       256     /* confirmed host name, NUL included */
 #define IPC_IDENT_MAX      64      /* ident (RFC 1413) user, NUL included */
 
@@ -34,6 +37,7 @@ enum ipc_type {
 	IPC_SPAWNED = 64,
 	IPC_SPAWN_FAILED = 65,
 	IPC_EXITED = 66,
+	IPC_RETIRE = 67,        /* header only */
 };
 
 /* Why a spawn request produced no child (IPC_SPAWN_FAILED.reason). */

@@ -67,9 +67,15 @@ LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 		m.truncated = (data[0] >> 2) & 1;
 		for (int i = 0; i < m.nfds; i++)
 			m.fds[i] = -1;
-		if (ipc_msg_check(&m, data[0] & 8) == NULL &&
-		    (m.u.hdr.type == IPC_SPAWN_CONN || m.u.hdr.type == IPC_SPAWN_WAIT))
-			spawn_invariants(&m);
+		if (ipc_msg_check(&m, data[0] & 8) == NULL) {
+			if (m.u.hdr.type == IPC_SPAWN_CONN ||
+			    m.u.hdr.type == IPC_SPAWN_WAIT)
+				spawn_invariants(&m);
+			/* A retire is privd's, header only, without a fd. */
+			if (m.u.hdr.type == IPC_RETIRE && ((data[0] & 8) ||
+			    m.len != sizeof(struct ipc_hdr) || m.nfds != 0))
+				abort();
+		}
 	}
 	cfg = snapshot_decode(data, size, &gen, &fds);
 	if (cfg != NULL) {

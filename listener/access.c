@@ -50,9 +50,23 @@ struct parked {
 	int               pending;      /* a look-up is in flight */
 	int               in_step;      /* inside step(): callbacks only record */
 	int               counted;      /* in nparked */
+	struct parked    *prev, *next;  /* every parked struct, for a retire */
 };
 
 static unsigned nparked;
+static struct parked *all_head;
+
+static void
+parked_free(struct parked *p)
+{
+	if (p->prev != NULL)
+		p->prev->next = p->next;
+	else
+		all_head = p->next;
+	if (p->next != NULL)
+		p->next->prev = p->prev;
+	free(p);
+}
 
 static void step(struct parked *p);
 
@@ -196,12 +210,12 @@ finish(struct parked *p, enum ha_status st, const struct ha_decision *dec,
 	conn_admitted(ls, p->fd, peer, p->peerlen, p->src, &p->req,
 	    rule_priority(dec, LOG_INFO));
 	link_server_name(0, NULL);      /* a built-in sent nothing */
-	free(p);
+	parked_free(p);
 	return;
 drop:
 	close(p->fd);
 	limits_source_put(p->src);
-	free(p);
+	parked_free(p);
 }
 
 /* The client reset (or errored) while its look-up ran. */
@@ -217,7 +231,7 @@ parked_event(struct ev_src *src, uint32_t events)
 	    "action=error reason=client-gone");
 	close(p->fd);
 	limits_source_put(p->src);
-	free(p);
+	parked_free(p);
 }
 
 static enum ha_name_state
@@ -382,7 +396,7 @@ ask_it:
 			    ACCESS_PARKED_MAX);
 			close(p->fd);
 			limits_source_put(p->src);
-			free(p);
+			parked_free(p);
 		}
 		return;
 	}
@@ -403,6 +417,10 @@ access_start(struct lservice *ls, int fd, const struct sockaddr *peer,
 	p->ls = ls;
 	p->fd = fd;
 	p->src = src;
+	p->next = all_head;
+	if (all_head != NULL)
+		all_head->prev = p;
+	all_head = p;
 	if (peerlen > sizeof(p->peer))
 		peerlen = 0;
 	memcpy(&p->peer, peer, peerlen);
@@ -415,6 +433,26 @@ access_start(struct lservice *ls, int fd, const struct sockaddr *peer,
 	    (const struct sockaddr *)&p->local, p->locallen);
 	ls->live++;                     /* an instance while it is decided */
 	step(p);
+}
+
+/*
+ * The listener retires: a parked connection could only be handed to privd,
+ * which no longer listens; close each (its look-up cancelled), logged.
+ * Runs between event batches, so no pending event points at one.
+ */
+void
+access_drop_parked(const char *why)
+{
+	struct parked *p;
+
+	while ((p = all_head) != NULL) {
+		unpark(p);
+		conn_log(p->ls, (const struct sockaddr *)&p->peer, p->peerlen,
+		    "action=error reason=%s", why);
+		close(p->fd);
+		limits_source_put(p->src);
+		parked_free(p);
+	}
 }
 
 /*

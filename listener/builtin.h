@@ -53,6 +53,8 @@ void        builtin_stream_start(struct lservice *ls, int fd,
                 struct src_count *src);
 /* Close connections idle past their deadline; the next deadline. */
 int64_t     builtin_stream_expire(int64_t now);
+/* Open echo, discard and chargen connections. */
+unsigned    builtin_stream_count(void);
 
 /* builtin_dgram.c */
 void        builtin_dgram_readable(struct lservice *ls);

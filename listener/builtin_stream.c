@@ -51,7 +51,14 @@ struct bconn_log {
 };
 
 static struct bconn *idle_head, *idle_tail;
+static unsigned nconns;                 /* open, expired ones included */
 static char iobuf[IO_CHUNK];
+
+unsigned
+builtin_stream_count(void)
+{
+	return nconns;
+}
 
 static void
 idle_unlink(struct bconn *c)
@@ -126,6 +133,7 @@ bconn_close(struct bconn *c)
 	limits_source_put(c->src);
 	if (c->ls->live > 0)
 		c->ls->live--;
+	nconns--;
 	free(c);
 }
 
@@ -395,6 +403,7 @@ builtin_stream_start(struct lservice *ls, int fd, const struct sockaddr *peer,
 		return;
 	}
 	ls->live++;
+	nconns++;
 	c->last = now_ms();
 	idle_append(c);
 	if (idle_head == c)

@@ -69,6 +69,8 @@ struct listener {
 	int              paused;        /* accepting paused (EMFILE, privd busy) */
 	uint32_t         next_token;
 	int              stopping;
+	int              retiring;      /* privd sent IPC_RETIRE (privd_link.c) */
+	int              retired;       /* sockets closed: built-ins only */
 };
 
 extern struct listener L;
@@ -103,6 +105,9 @@ void conn_log_pri(const struct lservice *ls, int pri, const struct sockaddr *pee
 void conn_log(const struct lservice *ls, const struct sockaddr *peer,
          socklen_t peerlen, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
+/* access.c: drop every parked connection (logged reason=why). */
+void access_drop_parked(const char *why);
+
 /* wait_svc.c */
 void wait_wake(struct lservice *ls);
 
@@ -113,6 +118,15 @@ void link_readable(void);
 void link_writable(void);
 int  link_busy(void);
 void link_writable_watch(int on);         /* loop.c */
+/*
+ * Reload (IPC_RETIRE, after the event batch that read it): close every
+ * listening socket, drop parked connections and queued requests (logged:
+ * they cannot reach privd any more), close the control socket.  From then
+ * on only the built-in connections are served; loop.c exits when none is
+ * left.
+ */
+void link_retire(void);
+
 /*
  * The local address's name fact (daemon@host rules) for privd's re-check:
  * access.c records it right before conn_admitted(); the next

@@ -3,6 +3,7 @@
  * (descriptor exhaustion, privd not keeping up) without busy loops.
  */
 #include "listener/listener.h"
+#include "listener/builtin.h"
 #include "common/log.h"
 
 #include <errno.h>
@@ -189,6 +190,19 @@ loop_run(void)
 			case EV_OTHER:
 				src->handler(src, evs[i].events);
 				break;
+			}
+		}
+		/*
+		 * Retired by privd (reload): between batches, so no event
+		 * still to handle points at what link_retire frees.  Then
+		 * the built-in connections are ours to finish alone.
+		 */
+		if (L.retiring) {
+			link_retire();
+			if (builtin_stream_count() == 0) {
+				log_info("retired: no built-in connection left, "
+				    "exiting");
+				exit(0);
 			}
 		}
 	}

@@ -119,7 +119,8 @@ main(int argc, char *argv[])
 	load_snapshot(memfd);
 	raise_nofile();
 
-	/* SIGTERM from privd ends us; nothing else is handled. */
+	/* SIGTERM from privd ends us; nothing else is handled (a reload is
+	 * IPC_RETIRE on the control socket: privd_link.c). */
 	sigemptyset(&set);
 	sigaddset(&set, SIGPIPE);
 	sigprocmask(SIG_BLOCK, &set, NULL);

@@ -1,9 +1,11 @@
 /*
  * privd_link.c: the listener's side of the control socket: spawn requests
  * out (with a bounded queue when privd's socket is full, during which
- * accepting pauses so connections wait in the kernel), reports in.
+ * accepting pauses so connections wait in the kernel), reports in, and
+ * the retirement privd asks for on reload (IPC_RETIRE).
  */
 #include "listener/listener.h"
+#include "listener/limits.h"
 #include "common/log.h"
 #include "common/util.h"
 
@@ -84,6 +86,8 @@ link_send_spawn(struct lservice *ls, int fd, const char *host, const char *ident
 		p.msg.server_name_state = (uint8_t)server_state;
 	}
 	link_server_name(0, NULL);      /* one request only */
+	if (L.ctl < 0)
+		return -1;              /* retired: nobody to ask */
 	p.fd = fd;
 	if (q_len == 0 && send_one(&p) == 0)
 		return 0;
@@ -123,15 +127,88 @@ link_readable(void)
 				privd_gone();
 			fatal("receive from privd");
 		}
-		if (rc == 0)
+		if (rc == 0) {
+			if (L.retiring)
+				return; /* expected: privd let us go */
 			privd_gone();
+		}
 		if ((why = ipc_msg_check(&m, 0)) != NULL) {
 			ipc_msg_close_fds(&m);
 			log_warnx("bad message from privd: %s", why);
+			continue;
+		}
+		if (m.u.hdr.type == IPC_RETIRE) {
+			if (m.u.hdr.gen != L.gen)
+				log_warnx("bad message from privd: retire for "
+				    "generation %u, running %u", m.u.hdr.gen, L.gen);
+			else if (!L.retiring) {
+				log_info("retiring: generation %u replaced",
+				    L.gen);
+				L.retiring = 1; /* link_retire after this batch */
+			}
 			continue;
 		}
 		if (m.u.hdr.gen != L.gen || m.u.report.svc_id >= L.nsvcs)
 			continue;
 		conn_report(&m.u.report, m.u.hdr.type);
 	}
+}
+
+/* A request that will never reach privd: its descriptor closed, logged. */
+static void
+drop_request(struct pending *p, const char *why)
+{
+	struct lservice *ls;
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+
+	if (p->msg.svc_id >= L.nsvcs) {
+		if (p->fd >= 0)
+			close(p->fd);
+		return;
+	}
+	ls = &L.svcs[p->msg.svc_id];
+	if (p->fd < 0 || getpeername(p->fd, (struct sockaddr *)&ss, &len) == -1 ||
+	    len > sizeof(ss))
+		len = 0;
+	if (p->fd < 0 && ls->wait_peerlen > 0) {
+		memcpy(&ss, &ls->wait_peer, sizeof(ss));
+		len = ls->wait_peerlen;
+	}
+	conn_log(ls, (const struct sockaddr *)&ss, len, "action=error reason=%s",
+	    why);
+	if (p->fd >= 0)
+		close(p->fd);
+	limits_token_done(p->msg.token);
+}
+
+void
+link_retire(void)
+{
+	if (L.retired)
+		return;
+	L.retired = 1;
+	/* No new client: the next listener has the sockets. */
+	for (size_t i = 0; i < L.nsvcs; i++) {
+		struct lservice *ls = &L.svcs[i];
+		if (ls->fd < 0)
+			continue;
+		/* privd holds the same open file: close() alone would
+		 * leave it in our epoll set. */
+		if (ls->registered)
+			loop_del(ls->fd);
+		close(ls->fd);
+		ls->fd = -1;
+		ls->registered = ls->watching = 0;
+	}
+	access_drop_parked("reload");
+	/* privd reads until we close: send what fits, drop the rest. */
+	if (q_len > 0)
+		link_writable();
+	for (; q_len > 0; q_len--, q_head = (q_head + 1) % LINK_QUEUE_MAX)
+		drop_request(&queue[q_head], "reload");
+	q_head = 0;
+	loop_del(L.ctl);
+	close(L.ctl);
+	L.ctl = -1;
 }

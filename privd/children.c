@@ -251,6 +251,8 @@ children_reap(void)
 			listener_exited(status);
 			continue;
 		}
+		if (listener_retired_reaped(pid, status))
+			continue;       /* never restarted, not a service */
 		struct child *c = children_find(pid);
 		if (c == NULL)
 			continue;       /* e.g. a child whose exec failed, already handled */

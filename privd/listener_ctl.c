@@ -11,6 +11,12 @@
  * while it runs, or leaves more than PRIVD_REPORT_QUEUE_MAX reports unread:
  * each would keep the listening sockets while serving nobody, or let the
  * listener's counters drift for good.
+ *
+ * On reload the old listener is retired, not killed: told IPC_RETIRE, it
+ * closes its listening sockets and its control socket and goes on serving
+ * its built-in connections alone; privd serves what it sent until then,
+ * keeps its pid in a small table, reaps it quietly and kills it only if it
+ * is still there after PRIVD_RETIRED_LIFE_S.
  */
 #include "privd/privd.h"
 #include "privd/spawn_plan.h"
@@ -169,6 +175,7 @@ listener_start(void)
 	privd.listener.killed = 0;
 	privd.listener.bad_msgs = 0;
 	privd.listener.started = time(NULL);
+	privd.listener.restart_at = 0;
 	struct epoll_event ev = { .events = EPOLLIN, .data.u64 = (uint64_t)sv[0] };
 	if (epoll_ctl(privd.epfd, EPOLL_CTL_ADD, sv[0], &ev) == -1)
 		fatal("epoll_ctl listener");
@@ -183,6 +190,43 @@ fail:
 }
 
 static int draining;    /* the listener is gone: reports are logged here */
+static int retiring;    /* listener_retire waits for it to close its end */
+
+/* Retired listeners: serving their last built-in connections. */
+struct retired {
+	pid_t    pid;           /* 0: free; never reaped while here */
+	int64_t  since;         /* monotonic ms */
+	int64_t  deadline;      /* killed then; 0 once killed */
+};
+static struct retired retired[PRIVD_RETIRED_MAX];
+
+static int64_t
+mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* The one timer: the next listener start or a retired listener's end. */
+static void
+timer_rearm(void)
+{
+	struct itimerspec its = { 0 };
+	int64_t when = privd.listener.restart_at;
+
+	for (size_t i = 0; i < PRIVD_RETIRED_MAX; i++)
+		if (retired[i].pid > 0 && retired[i].deadline > 0 &&
+		    (when == 0 || retired[i].deadline < when))
+			when = retired[i].deadline;
+	if (when > 0) {
+		its.it_value.tv_sec = when / 1000;
+		its.it_value.tv_nsec = (long)(when % 1000) * 1000000L;
+	}
+	if (timerfd_settime(privd.timerfd, TFD_TIMER_ABSTIME, &its, NULL) == -1)
+		log_warn("timerfd_settime");
+}
 
 /* Reports the control socket had no room for, oldest first. */
 static struct ipc_report rq[PRIVD_REPORT_QUEUE_MAX];
@@ -347,8 +391,9 @@ listener_handle(void)
 		}
 		if (rc == 0 && ctl_eof()) {
 			ctl_close();
-			/* Alive but deaf: it would keep the sockets for good. */
-			if (!draining && privd.listener.pid > 0 &&
+			/* Alive but deaf: it would keep the sockets for good.
+			 * (A retiring listener is meant to close it.) */
+			if (!draining && !retiring && privd.listener.pid > 0 &&
 			    !privd.listener.killed && !listener_dead())
 				listener_kill("listener closed its control socket "
 				    "but still runs");
@@ -487,12 +532,9 @@ drain_and_close(void)
 static void
 schedule_restart(void)
 {
-	struct itimerspec its = { 0 };
-
-	its.it_value.tv_sec = privd.listener.backoff;
-	if (its.it_value.tv_sec == 0)
-		its.it_value.tv_nsec = 1;       /* now */
-	timerfd_settime(privd.timerfd, 0, &its, NULL);
+	privd.listener.restart_at = mono_ms() +
+	    (int64_t)privd.listener.backoff * 1000;
+	timer_rearm();
 }
 
 static void
@@ -550,13 +592,43 @@ listener_exited(int status)
 	schedule_restart();
 }
 
+/* Kill retired listeners that outstayed PRIVD_RETIRED_LIFE_S. */
+static void
+retired_expire(int64_t now)
+{
+	for (size_t i = 0; i < PRIVD_RETIRED_MAX; i++) {
+		struct retired *r = &retired[i];
+		if (r->pid <= 0 || r->deadline == 0 || r->deadline > now)
+			continue;
+		log_warnx("retired listener pid %ld still serving after %d s: "
+		    "killing it", (long)r->pid, PRIVD_RETIRED_LIFE_S);
+		kill(r->pid, SIGKILL);  /* not reaped yet: still ours */
+		r->deadline = 0;
+	}
+}
+
 void
 listener_tick(void)
 {
-	if (privd.stopping || privd.listener.pid > 0)
-		return;
-	if (listener_start() == -1)
-		listener_retry();
+	int64_t now = mono_ms();
+
+	retired_expire(now);
+	if (privd.listener.restart_at != 0 && privd.listener.restart_at <= now) {
+		privd.listener.restart_at = 0;
+		if (!privd.stopping && privd.listener.pid <= 0 &&
+		    listener_start() == -1)
+			listener_retry();
+	}
+	timer_rearm();
+}
+
+/* Reaped: never signalled again (listener_bad while draining). */
+static void
+stopped(void)
+{
+	privd.listener.pid = 0;
+	privd.listener.killed = 0;
+	drain_and_close();
 }
 
 void
@@ -577,8 +649,136 @@ listener_stop(void)
 	kill(pid, SIGKILL);
 	waitpid(pid, NULL, 0);
 done:
-	/* Reaped: never signalled again (listener_bad while draining). */
+	stopped();
+}
+
+/* Into the table; if it is full, the oldest retired listener goes. */
+static void
+retired_add(pid_t pid)
+{
+	size_t slot = 0;
+
+	for (size_t i = 0; i < PRIVD_RETIRED_MAX; i++) {
+		if (retired[i].pid == 0) {
+			slot = i;
+			goto found;
+		}
+		if (retired[i].since < retired[slot].since)
+			slot = i;
+	}
+	log_warnx("retired listener pid %ld killed: more than %d retired "
+	    "listeners", (long)retired[slot].pid, PRIVD_RETIRED_MAX);
+	kill(retired[slot].pid, SIGKILL);
+	while (waitpid(retired[slot].pid, NULL, 0) == -1 && errno == EINTR)
+		;
+found:
+	retired[slot].pid = pid;
+	retired[slot].since = mono_ms();
+	retired[slot].deadline = retired[slot].since +
+	    (int64_t)PRIVD_RETIRED_LIFE_S * 1000;
+	timer_rearm();
+}
+
+/*
+ * Reload: retire the running listener.  Told IPC_RETIRE, it closes its
+ * listening sockets, drops what it cannot finish without privd (logged
+ * there), and closes its control socket; until privd reads that end of
+ * file, every request it sent is served as before, in the generation it
+ * was made for.  It then serves its built-in connections on its own and
+ * exits when the last one ends.  One that does not close within
+ * PRIVD_RETIRE_WAIT_MS (stopped, hung, hostile), or that misbehaves
+ * meanwhile, is killed and reaped as before.
+ */
+void
+listener_retire(void)
+{
+	struct ipc_hdr h;
+	pid_t pid = privd.listener.pid;
+	int64_t deadline, left;
+	int sent = 0;
+
+	if (pid <= 0 || privd.listener.killed || privd.listener.ctl < 0) {
+		listener_stop();        /* none, or dying anyway */
+		return;
+	}
+	ipc_hdr_init(&h, IPC_RETIRE, privd.cur->gen);
+	deadline = mono_ms() + PRIVD_RETIRE_WAIT_MS;
+	retiring = 1;
+	while (privd.listener.ctl >= 0 && !privd.listener.killed) {
+		struct pollfd pfd = { .fd = privd.listener.ctl, .events = POLLIN };
+
+		if (!sent) {
+			if (ipc_send(privd.listener.ctl, &h, sizeof(h), -1) == 0)
+				sent = 1;
+			else if (!send_would_block()) {
+				if (!peer_gone())
+					log_warn("retire the listener");
+				break;
+			}
+		}
+		if ((left = deadline - mono_ms()) <= 0)
+			break;
+		if (!sent)
+			pfd.events |= POLLOUT;
+		if (poll(&pfd, 1, (int)left) == -1 && errno != EINTR) {
+			log_warn("poll listener control socket");
+			break;
+		}
+		if (pfd.revents & (POLLIN | POLLHUP | POLLERR))
+			listener_handle();
+	}
+	retiring = 0;
+	if (!sent || privd.listener.ctl >= 0 || privd.listener.killed) {
+		if (sent && privd.listener.ctl >= 0 && !privd.listener.killed)
+			log_warnx("listener pid %ld did not retire within %d ms: "
+			    "killing it", (long)pid, PRIVD_RETIRE_WAIT_MS);
+		kill(pid, SIGKILL);     /* not reaped yet: still ours */
+		while (waitpid(pid, NULL, 0) == -1 && errno == EINTR)
+			;
+		stopped();
+		return;
+	}
+	log_info("listener pid %ld retired: it serves its open built-in "
+	    "connections, then exits", (long)pid);
 	privd.listener.pid = 0;
-	privd.listener.killed = 0;
-	drain_and_close();
+	privd.listener.ready = 0;
+	retired_add(pid);
+}
+
+int
+listener_retired_reaped(pid_t pid, int status)
+{
+	char sig[16];
+
+	for (size_t i = 0; i < PRIVD_RETIRED_MAX; i++) {
+		if (retired[i].pid != pid)
+			continue;
+		retired[i].pid = 0;
+		if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+			log_info("retired listener pid %ld exited", (long)pid);
+		else if (WIFSIGNALED(status))
+			log_warnx("retired listener pid %ld killed by %s", (long)pid,
+			    signal_name(WTERMSIG(status), sig, sizeof(sig)));
+		else
+			log_warnx("retired listener pid %ld exited with status %d",
+			    (long)pid, WEXITSTATUS(status));
+		timer_rearm();
+		return 1;
+	}
+	return 0;
+}
+
+/* privd stops: retired listeners and their connections end with it. */
+void
+listener_retired_kill_all(void)
+{
+	for (size_t i = 0; i < PRIVD_RETIRED_MAX; i++) {
+		if (retired[i].pid <= 0)
+			continue;
+		kill(retired[i].pid, SIGKILL);  /* not reaped yet: still ours */
+		while (waitpid(retired[i].pid, NULL, 0) == -1 && errno == EINTR)
+			;
+		log_debug("retired listener pid %ld killed", (long)retired[i].pid);
+		retired[i].pid = 0;
+	}
 }

@@ -237,8 +237,9 @@ reload(void)
 		notify_send("READY=1\nSTATUS=reload refused");
 		return;
 	}
-	/* Old listener out (its queued requests served), new one in. */
-	listener_stop();
+	/* Old listener retired (what it sent is served, its built-in
+	 * connections go on), new one in. */
+	listener_retire();
 	old = privd.cur;
 	privd.cur = g;
 	generation_free(old, g);
@@ -407,6 +408,7 @@ main(int argc, char *argv[])
 	notify_send("STOPPING=1");
 	log_info("stopping");
 	listener_stop();
+	listener_retired_kill_all();
 	pidfile_remove();
 	generation_free(privd.cur, NULL);
 	return 0;

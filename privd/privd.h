@@ -22,6 +22,11 @@
 #define PRIVD_LISTENER_BACKOFF_MAX 30   /* seconds */
 #define PRIVD_REPORT_QUEUE_MAX    1024  /* reports waiting for the listener to
                                            read: more and it is replaced */
+#define PRIVD_RETIRE_WAIT_MS      1000  /* reload: a listener has this long to
+                                           close its sockets, else it is killed */
+#define PRIVD_RETIRED_MAX         8     /* retired listeners still serving
+                                           built-in connections */
+#define PRIVD_RETIRED_LIFE_S      600   /* then they are killed */
 
 /* One loaded configuration with everything privd derived from it. */
 struct generation {
@@ -43,6 +48,7 @@ struct listener_proc {
 	time_t    bad_window;
 	int       killed;               /* privd sent it SIGKILL: not reaped yet */
 	int       ever_ready;           /* some listener sent READY since start */
+	int64_t   restart_at;           /* monotonic ms of the next start, or 0 */
 };
 
 struct privd {
@@ -112,6 +118,9 @@ int  sockets_bind(struct generation *g, struct generation *old, struct diag *d);
 /* listener_ctl.c */
 int  listener_start(void);
 void listener_stop(void);
+void listener_retire(void);             /* reload: retire it, never kill it */
+int  listener_retired_reaped(pid_t pid, int status);   /* 1: it was retired */
+void listener_retired_kill_all(void);   /* stop: SIGKILL and reap them */
 void listener_handle(void);             /* control socket readable */
 void listener_writable(void);           /* control socket writable: queued reports */
 void listener_exited(int status);

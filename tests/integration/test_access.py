@@ -10,6 +10,7 @@ no query ever reaches the machine's resolver.
 import os
 import re
 import shutil
+import signal
 import socket
 import struct
 import subprocess
@@ -324,6 +325,30 @@ def test_reset_while_parked():
         h.wait_log(r"peer=127\.0\.0\.5:\d+ action=error reason=client-gone", count=5)
         assert "action=spawn" not in h.log()
         assert probe_env(7414, "127.0.0.3") is not None
+
+
+def test_reload_drops_parked():
+    # A connection parked on a look-up cannot be handed to privd by a
+    # retired listener: closed and logged; the retired one then exits.
+    with probe_h(7416, deny="ALL: .example.test\n") as h:
+        slow = socket.socket()
+        slow.bind(("127.0.0.5", 0))         # PTR never answered: parked
+        slow.settimeout(10)
+        slow.connect(("127.0.0.1", 7416))
+        time.sleep(0.3)
+        old = int(re.findall(r"ready: .* listener pid (\d+)", h.log())[0])
+        h.proc.send_signal(signal.SIGHUP)
+        h.wait_log(r"ready: ", count=2, timeout=10)
+        h.wait_log(r"peer=127\.0\.0\.5:\d+ action=error reason=reload")
+        try:
+            assert slow.recv(100) == b""
+        except ConnectionResetError:
+            pass
+        slow.close()
+        h.wait_log(r"retired listener pid %d exited\n" % old)
+        assert not os.path.exists("/proc/%d/status" % old)
+        assert "action=spawn" not in h.log()
+        assert probe_env(7416, "127.0.0.3") is not None
 
 
 def test_hostile_ptr():

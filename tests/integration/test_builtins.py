@@ -10,6 +10,7 @@ import os
 import re
 import resource
 import select
+import signal
 import socket
 import struct
 import threading
@@ -423,6 +424,162 @@ def test_idle_connection_stays_open_briefly():
         s.sendall(b"later")
         s.settimeout(5)
         assert s.recv(10) == b"later"
+        s.close()
+
+
+# ---- reload (SPEC 10): built-in connections survive it -------------------
+
+def listener_pids(h):
+    """Every hinetd-listener child of this hinetd (current and retired)."""
+    out = []
+    for pid in children_of(h.proc.pid):
+        try:
+            with open("/proc/%d/comm" % pid) as f:
+                if f.read().strip().startswith("hinetd-listen"):
+                    out.append(pid)
+        except OSError:
+            pass
+    return sorted(out)
+
+
+def alive(pid):
+    """Running (not a zombie, not reaped)."""
+    try:
+        return proc_status(pid)["State"][0] != "Z"
+    except OSError:
+        return False
+
+
+def wait_gone(pid, timeout=5.0):
+    """pid ended and was reaped: no /proc entry, so no zombie."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if not os.path.exists("/proc/%d/status" % pid):
+            return
+        time.sleep(0.02)
+    raise AssertionError("pid %d still there: %s" % (pid, proc_status(pid)["State"]))
+
+
+def reload_and_wait(h, conf=None, nth=1):
+    """The nth SIGHUP; once the new listener is ready: (old pid, new pid)."""
+    old = h.listener_pid()
+    if conf is not None:
+        h.write("inetd.conf", conf)
+    h.proc.send_signal(signal.SIGHUP)
+    h.wait_log(r"ready: ", count=nth + 1, timeout=10)
+    new = [int(p) for p in re.findall(r"ready: .* listener pid (\d+)", h.log())][-1]
+    assert new != old, (old, new)
+    return old, new
+
+
+def echo_once(s, data):
+    s.sendall(data)
+    got = b""
+    while len(got) < len(data):
+        chunk = s.recv(65536)
+        assert chunk, "connection closed by the server"
+        got += chunk
+    return got
+
+
+def test_reload_keeps_echo_connection():
+    with builtins() as h:
+        s = socket.create_connection(("127.0.0.1", 7), timeout=5)
+        assert echo_once(s, b"before\r\n") == b"before\r\n"
+        old, new = reload_and_wait(h, ALL + "7050 stream tcp nowait nobody "
+                                   "/bin/echo echo added\n")
+        # The reload is done (new service served) and the old connection
+        # still echoes, served by the retired listener.
+        assert exchange(7050, b"") == b"added\n"
+        assert echo_once(s, b"after\r\n") == b"after\r\n"
+        assert alive(old), "retired listener gone with a connection open"
+        h.wait_log(r"listener pid %d retired" % old)
+        assert listener_pids(h) == sorted([old, new]), listener_pids(h)
+        # New clients go to the new listener only: the old one holds no
+        # listening socket any more.
+        assert exchange(7, b"new client") == b"new client"
+        assert h.log().count("action=allow") >= 3
+        # It ends normally (our half-close, then its EOF) ...
+        s.shutdown(socket.SHUT_WR)
+        assert s.recv(100) == b""
+        s.close()
+        # ... and the retired listener exits by itself, reaped by privd.
+        wait_gone(old)
+        h.wait_log(r"retired listener pid %d exited\n" % old)
+        assert "retired: no built-in connection left" in h.log()
+        assert listener_pids(h) == [new]
+        assert h.proc.poll() is None
+        assert exchange(7, b"still") == b"still"
+
+
+def test_reload_keeps_chargen_and_discard_connections():
+    with builtins() as h:
+        cg = socket.create_connection(("127.0.0.1", 19), timeout=5)
+        dc = socket.create_connection(("127.0.0.1", 9), timeout=5)
+        assert len(cg.recv(1000)) > 0
+        dc.sendall(b"x" * 1000)
+        old, new = reload_and_wait(h)
+        # chargen goes on: read far past what the socket buffers can hold
+        # (a killed listener's last bytes), all valid lines.
+        head, total = [], 0
+        while total < 32 * 1024 * 1024:
+            chunk = cg.recv(65536)
+            assert chunk, "chargen connection closed on reload"
+            if total < 1024 * 1024:
+                head.append(chunk)
+            total += len(chunk)
+        data = b"".join(head)
+        start = data.index(b"\r\n") + 2
+        check_chargen_lines(data[start:], 1000)
+        # discard still takes input.
+        for _ in range(100):
+            dc.sendall(b"y" * 65536)
+        assert alive(old)
+        h.wait_log(r"listener pid %d retired" % old)
+        cg.close()
+        time.sleep(0.3)
+        assert alive(old), "exited with discard still open"
+        dc.shutdown(socket.SHUT_WR)
+        assert dc.recv(10) == b""
+        dc.close()
+        wait_gone(old)
+        h.wait_log(r"retired listener pid %d exited\n" % old)
+        assert listener_pids(h) == [new]
+
+
+def test_reload_without_connections_leaves_no_retired_listener():
+    with builtins() as h:
+        assert exchange(7, b"x") == b"x"
+        old, new = reload_and_wait(h)
+        time.sleep(1)
+        assert not os.path.exists("/proc/%d/status" % old)
+        assert listener_pids(h) == [new], listener_pids(h)
+        assert re.search(r"retired listener pid %d exited\n" % old, h.log()), h.log()
+        assert "listener killed" not in h.log() and "killing it" not in h.log()
+        assert exchange(7, b"y") == b"y"
+        # Again: each reload retires the previous one.
+        old2, new2 = reload_and_wait(h, nth=2)
+        assert old2 == new
+        h.wait_log(r"retired listener pid %d exited\n" % new)
+        assert udp(7, b"udp after reloads") == b"udp after reloads"
+
+
+def test_reload_then_sigterm_stops_retired_listener():
+    with builtins() as h:
+        s = socket.create_connection(("127.0.0.1", 7), timeout=5)
+        assert echo_once(s, b"a") == b"a"
+        old, new = reload_and_wait(h)
+        assert echo_once(s, b"b") == b"b"
+        assert alive(old)
+        assert h.stop() == 0, h.log()
+        # privd killed and reaped it: no process, no zombie.
+        wait_gone(old, timeout=2)
+        wait_gone(new, timeout=2)
+        s.settimeout(5)
+        try:
+            assert s.recv(10) == b""
+        except ConnectionResetError:
+            pass
         s.close()
 
 
