@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <signal.h>
 #include <string.h>
+#include <time.h>
 
 void *
 xmalloc(size_t n)
@@ -165,4 +166,13 @@ signal_name(int sig, char *buf, size_t len)
 	else
 		snprintf(buf, len, "SIG%d", sig);
 	return buf;
+}
+
+int64_t
+mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }

@@ -41,4 +41,7 @@ int    sockaddr_format_peer(const struct sockaddr *sa, socklen_t len, char *buf,
 /* "SIGSYS" etc., or "SIG<n>". */
 const char *signal_name(int sig, char *buf, size_t len);
 
+/* CLOCK_MONOTONIC in milliseconds. */
+int64_t mono_ms(void);
+
 #endif

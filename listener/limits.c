@@ -18,6 +18,7 @@
 #include "listener/limits.h"
 #include "listener/builtin.h"
 #include "common/log.h"
+#include "common/util.h"
 
 #include <errno.h>
 #include <netinet/in.h>
@@ -33,10 +34,7 @@
 int64_t
 now_ms(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	return mono_ms();
 }
 
 /* ---- the deadline timer ------------------------------------------------ */

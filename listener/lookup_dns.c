@@ -40,10 +40,7 @@ static struct dns_sock socks[DNS_SOCKS_MAX];
 int64_t
 lookup_now_ms(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	return mono_ms();
 }
 
 int

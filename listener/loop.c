@@ -5,6 +5,7 @@
 #include "listener/listener.h"
 #include "listener/builtin.h"
 #include "common/log.h"
+#include "common/util.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -80,15 +81,6 @@ rearm_all(void)
 static int64_t  pause_logged_ms = -PAUSE_LOG_QUIET_MS;
 static unsigned pauses_unlogged;
 static int      pause_was_logged;
-
-static int64_t
-mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* Stop accepting for ms milliseconds (0: until link_writable resumes). */
 void

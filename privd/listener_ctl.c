@@ -200,15 +200,6 @@ struct retired {
 };
 static struct retired retired[PRIVD_RETIRED_MAX];
 
-static int64_t
-mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* The one timer: the next listener start or a retired listener's end. */
 static void
 timer_rearm(void)
