@@ -20,7 +20,19 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#define REF_BACKLOG 128		/* same as the peers' default listen queue */
+#define REF_BACKLOG 128
+
+/* The kernel's struct sigaction (x86-64 and most 64-bit ABIs), for the
+ * vfork-style children's raw rt_sigaction. */
+struct ksigaction {
+	void (*handler)(int);
+	unsigned long flags;
+	void (*restorer)(void);
+	unsigned long mask;
+};
+
+static const struct ksigaction dfl_action __attribute__((unused)) =
+    { SIG_DFL, 0, NULL, 0 };		/* same as the peers' default listen queue */
 
 static inline void
 ref_usage(const char *prog, int exec_server)

@@ -31,14 +31,6 @@
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 
-struct ksigaction {
-	void (*handler)(int);
-	unsigned long flags;
-	void (*restorer)(void);
-	unsigned long mask;
-};
-
-static const struct ksigaction dfl_action = { SIG_DFL, 0, NULL, 0 };
 
 struct spawn_args {
 	int sock;

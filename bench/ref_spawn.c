@@ -16,15 +16,6 @@
 #include <sched.h>
 #include <sys/syscall.h>
 
-/* the kernel's struct sigaction (x86-64 and most 64-bit ABIs) */
-struct ksigaction {
-	void (*handler)(int);
-	unsigned long flags;
-	void (*restorer)(void);
-	unsigned long mask;
-};
-
-static const struct ksigaction dfl_action = { SIG_DFL, 0, NULL, 0 };
 
 struct spawn_args {
 	int sock;
