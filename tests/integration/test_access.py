@@ -101,36 +101,6 @@ class FakeDNS(threading.Thread):
         self.sock.sendto(hdr + question + rr, src)
 
 
-class Ident(threading.Thread):
-    """An RFC 1413 server on ADDR:113 answering USERID user."""
-
-    def __init__(self, addr, user):
-        super().__init__(daemon=True)
-        self.user = user
-        self.sock = socket.socket()
-        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self.sock.bind((addr, 113))
-        self.sock.listen(8)
-
-    def run(self):
-        while True:
-            try:
-                c, _ = self.sock.accept()
-            except OSError:
-                return
-            try:
-                c.settimeout(5)
-                q = c.recv(256).decode().strip()
-                a, b = [x.strip() for x in q.split(",")]
-                c.sendall(("%s , %s : USERID : UNIX : %s\r\n" % (a, b, self.user)).encode())
-            except Exception:       # noqa: BLE001
-                pass
-            c.close()
-
-    def close(self):
-        self.sock.close()
-
-
 MOUNTED = []
 
 
@@ -496,6 +466,12 @@ class IdentRaw(threading.Thread):
         self.join(5)
         for c in self.held:
             c.close()
+
+
+def Ident(addr, user):
+    """An RFC 1413 server on ADDR:113 answering USERID user."""
+    return IdentRaw(addr, lambda a, b: (
+        "%s , %s : USERID : UNIX : %s\r\n" % (a, b, user)).encode())
 
 
 def test_ident_silent_or_slow_stalls_nobody():
