@@ -181,6 +181,18 @@ def proc_status(pid):
     return status
 
 
+def recv_all(s):
+    """Read s to EOF, close it, return the bytes."""
+    out = b""
+    while True:
+        chunk = s.recv(65536)
+        if not chunk:
+            break
+        out += chunk
+    s.close()
+    return out
+
+
 def talk(port, data=b"", host="127.0.0.1", timeout=5.0, family=socket.AF_INET,
          source=None):
     """Connect, send data, half-close, read to EOF."""
@@ -192,14 +204,7 @@ def talk(port, data=b"", host="127.0.0.1", timeout=5.0, family=socket.AF_INET,
     if data:
         s.sendall(data)
         s.shutdown(socket.SHUT_WR)
-    out = b""
-    while True:
-        chunk = s.recv(65536)
-        if not chunk:
-            break
-        out += chunk
-    s.close()
-    return out
+    return recv_all(s)
 
 
 def parse_probe(text):

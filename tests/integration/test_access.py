@@ -18,7 +18,7 @@ import tempfile
 import threading
 import time
 
-from harness import Hinetd, Runner, TESTBIN, talk, parse_probe
+from harness import Hinetd, Runner, TESTBIN, talk, parse_probe, recv_all
 
 PROBE = os.path.join(TESTBIN, "probe")
 EX = "example.test"
@@ -273,14 +273,7 @@ def test_silent_dns_stalls_nobody():
         assert probe_env(7413, "127.0.0.1") is not None
         assert time.time() - t0 < 1.0
         # The silent client is decided once the look-up times out: unknown.
-        out = b""
-        while True:
-            chunk = slow.recv(65536)
-            if not chunk:
-                break
-            out += chunk
-        slow.close()
-        env = parse_probe(out)["env"]
+        env = parse_probe(recv_all(slow))["env"]
         assert "TCPREMOTEHOST" not in env, env
 
 
@@ -611,18 +604,7 @@ def banners_h(port, allow=None, deny=None, files=None):
 
 def read_all(port, source, timeout=8):
     """Connect without sending (a denial then closes cleanly); read to EOF."""
-    s = socket.socket()
-    s.settimeout(timeout)
-    s.bind((source, 0))
-    s.connect(("127.0.0.1", port))
-    out = b""
-    while True:
-        chunk = s.recv(65536)
-        if not chunk:
-            break
-        out += chunk
-    s.close()
-    return out
+    return talk(port, b"", source=source, timeout=timeout)
 
 
 BANNER = b"Hello %a (%h) to %d, %c\nno %z here, 100%\nlast"
