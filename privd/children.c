@@ -200,7 +200,7 @@ child_resolve(struct child *c)
 	int err = 0, rc, ours;
 	char peer[ADDR_STRLEN + 8] = "-";
 
-	if ((rc = spawn_status(c->status_fd, &err, &step)) == -1)
+	if ((rc = spawn_status(c->pid, c->status_fd, &err, &step)) == -1)
 		return;                 /* not yet */
 	c->status_fd = -1;              /* closed: also out of the epoll set */
 	ours = c->epoch == privd.listener.epoch && privd.listener.pid > 0 &&
@@ -247,6 +247,7 @@ children_reap(void)
 			continue;
 		if (pid <= 0)
 			break;
+		spawn_reaped(pid);
 		if (pid == privd.listener.pid) {
 			listener_exited(status);
 			continue;

@@ -160,8 +160,10 @@ listener_start(void)
 		errno = err;
 		log_warn("cannot start listener %s (%s)", privd.listener_path,
 		    spawn_step_name(step));
-		if (child > 0)
+		if (child > 0) {
 			waitpid(child, NULL, 0);
+			spawn_reaped(child);
+		}
 		goto fail;
 	}
 	free(inherit);

@@ -378,7 +378,6 @@ main(int argc, char *argv[])
 		daemonize();
 	pidfile_write();
 	setup_signals();
-	spawn_init();
 	/* Opened once: stdio of `spawn` option children (access_opts.c). */
 	if ((privd.devnull = open("/dev/null", O_RDWR | O_CLOEXEC)) == -1)
 		fatal("/dev/null");

@@ -1,21 +1,36 @@
 /*
  * spawn.c: the one spawn path: clone, confine, exec.
  *
- * The child is written to be safe in a vfork-style clone that shares
- * privd's memory until it execs (CLONE_VM|CLONE_VFORK, built with
- * -DHINETD_SPAWN_VFORK=ON): it does not allocate, lock or touch stdio, and
- * only makes system calls on data that struct spawn_plan and struct
- * spawn_io hold ready.  Credential changes use raw system calls so they
- * apply to this task only (glibc's set*id would try to synchronise "all
- * threads" of a shared address space).  By default the clone is fork-like
- * (a copy-on-write copy, no CLONE_VM): privd then goes on serving while the
- * child confines itself on another CPU, and on this project's two-CPU
- * machines that is faster for the whole connection than suspending privd
- * until the exec (docs/performance.md has the figures).
+ * By default the child is a clone(CLONE_VM) that shares privd's memory
+ * until it execs, while privd goes on serving: no copy of privd's
+ * mappings, no copy-on-write faults, and privd does not wait while the
+ * child confines itself on the other CPU (docs/performance.md has the
+ * figures).  That is safe because the child
+ *   - runs on a stack of its own and reads only its slot: private copies
+ *     of its plan, argv, environment, groups and filter (spawn_slot.c),
+ *     so nothing privd does meanwhile can change what it reads;
+ *   - writes nothing but that stack: every call is a raw system call
+ *     (rawsys.h) that leaves errno and every other libc state alone, and
+ *     changes this task only (glibc's set*id would try to synchronise the
+ *     "threads" of a shared address space);
+ *   - allocates nothing, takes no lock, touches no stdio;
+ *   - inherits no rseq or robust-futex registration (the kernel clears
+ *     both for CLONE_VM children), so its exit writes nothing of privd's.
+ * Once the child's credentials change, the kernel marks the shared memory
+ * non-dumpable: no process of the service's user can ptrace it or read it
+ * through /proc.  Built with -DHINETD_SPAWN=vfork the clone adds
+ * CLONE_VFORK (privd sleeps until the exec); with -DHINETD_SPAWN=fork it
+ * is a copy-on-write copy; on architectures without raw system calls in
+ * rawsys.h it is always the latter.
  *
- * Either way the result comes back the same way: the child holds the write
- * end of a close-on-exec status pipe.  A failed step writes {step, errno}
- * to it and exits 127; a successful execve closes it, so privd reads EOF.
+ * The result comes back the same way in every mode: the child holds the
+ * write end of a close-on-exec status pipe.  A failed step writes {step,
+ * errno} to it and exits 127; a successful execve closes it, so privd
+ * reads EOF, and then the slot is free: execve switches to the new
+ * program's memory before it closes close-on-exec descriptors, and an
+ * exiting task leaves its memory before its descriptors.  A child that
+ * wrote a failure may still be running on its stack, so that slot waits
+ * until the child is reaped (spawn_reaped).
  *
  * The order of the steps, and why (see docs/architecture.md):
  *   landlock_restrict_self         the ruleset fd (built at load) must still
@@ -34,6 +49,8 @@
  *   signal mask, execve
  */
 #include "privd/spawn.h"
+#include "privd/spawn_slot.h"
+#include "privd/rawsys.h"
 #include "common/log.h"
 
 #include <errno.h>
@@ -46,26 +63,20 @@
 #include <signal.h>
 #include <stdint.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
-#define SPAWN_STACK_SIZE (256 * 1024)
-
-#ifdef HINETD_SPAWN_VFORK
+#if defined(HINETD_SPAWN_FORK) || !RAWSYS_NATIVE
+#define SPAWN_CLONE_FLAGS SIGCHLD
+#elif defined(HINETD_SPAWN_VFORK)
 #define SPAWN_CLONE_FLAGS (CLONE_VM | CLONE_VFORK | SIGCHLD)
 #else
-#define SPAWN_CLONE_FLAGS SIGCHLD
+#define SPAWN_CLONE_FLAGS (CLONE_VM | SIGCHLD)
 #endif
-
-struct spawn_child {
-	const struct spawn_plan *plan;
-	const struct spawn_io   *io;
-	int                      status_fd;     /* write end, close-on-exec */
-};
 
 /* What a failed child writes to its status pipe. */
 struct spawn_status {
@@ -73,8 +84,13 @@ struct spawn_status {
 	int32_t err;
 };
 
-static void     *spawn_stack;
-static sigset_t  spawn_empty_mask;
+/* The kernel's struct sigaction (rt_sigaction), for SIG_DFL only. */
+struct kernel_sigaction {
+	void          (*handler)(int);
+	unsigned long   flags;
+	void          (*restorer)(void);
+	uint64_t        mask;
+};
 
 static const char *const step_names[] = {
 	[STEP_NONE] = "clone", [STEP_LANDLOCK] = "landlock",
@@ -98,63 +114,64 @@ spawn_step_name(enum spawn_step step)
 	return "?";
 }
 
-void
-spawn_init(void)
-{
-	/* One stack, reused: CLONE_VFORK means one child at a time on it. */
-	spawn_stack = mmap(NULL, SPAWN_STACK_SIZE, PROT_READ | PROT_WRITE,
-	    MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
-	if (spawn_stack == MAP_FAILED)
-		fatal("mmap spawn stack");
-	/* A guard page below the stack. */
-	if (mprotect(spawn_stack, 4096, PROT_NONE) == -1)
-		fatal("mprotect spawn stack guard");
-	sigemptyset(&spawn_empty_mask);
-}
-
 /*
- * Raw system calls: this task only, no libc state.  Always five arguments,
- * unused ones zero: prctl() refuses PR_SET_NO_NEW_PRIVS and PR_CAP_AMBIENT
- * unless the unused arguments are 0.
+ * A raw system call (rawsys.h): this task only, no libc state; a negative
+ * errno on failure.  Always five arguments, unused ones zero: prctl()
+ * refuses PR_SET_NO_NEW_PRIVS and PR_CAP_AMBIENT unless they are 0.
  */
 static long
 sys(long nr, long a, long b, long c, long d)
 {
-	return syscall(nr, a, b, c, d, 0L);
+	return raw_syscall(nr, a, b, c, d, 0L);
+}
+
+static int
+failed(long rc)
+{
+	return rc < 0 && rc > -4096;
 }
 
 static void __attribute__((noreturn))
-fail(struct spawn_child *c, enum spawn_step step)
+fail(struct spawn_child *c, enum spawn_step step, long rc)
 {
-	struct spawn_status st = { .step = step, .err = errno };
+	struct spawn_status st = { .step = step, .err = (int32_t)-rc };
 
 	/* One write of 8 bytes to an empty pipe: whole, never blocking. */
 	(void)sys(SYS_write, c->status_fd, (long)&st, sizeof(st), 0);
-	sys(SYS_exit_group, 127, 0, 0, 0);
-	__builtin_unreachable();
+	for (;;)
+		(void)sys(SYS_exit_group, 127, 0, 0, 0);
 }
+
+/* Run one step; on failure report it and exit. */
+#define STEP(c, step, call) do {                                        \
+	long rc_ = (call);                                              \
+	if (failed(rc_))                                                \
+		fail((c), (step), rc_);                                 \
+} while (0)
 
 static void
 child_stdio(struct spawn_child *c)
 {
-	const struct spawn_io *io = c->io;
-	int fd = io->stdio_fd;
+	const struct spawn_io *io = &c->io;
+	long fd = io->stdio_fd;
 
 	if (fd < 0) {
 		/* The listener: keep 0-2, and exactly the inherited fds. */
-		if (sys(SYS_close_range, 3, ~0L, CLOSE_RANGE_CLOEXEC, 0) == -1)
-			fail(c, STEP_CLOSE);
+		STEP(c, STEP_CLOSE, sys(SYS_close_range, 3, ~0L,
+		    CLOSE_RANGE_CLOEXEC, 0));
 		for (int i = 0; i < io->ninherit; i++)
-			if (fcntl(io->inherit[i], F_SETFD, 0) == -1)
-				fail(c, STEP_CLOSE);
+			STEP(c, STEP_CLOSE, sys(SYS_fcntl, io->inherit[i],
+			    F_SETFD, 0, 0));
 		return;
 	}
 	/* If the socket already is 0, 1 or 2, move it above first. */
-	if (fd <= 2 && (fd = fcntl(fd, F_DUPFD_CLOEXEC, 3)) == -1)
-		fail(c, STEP_STDIO);
+	if (fd <= 2) {
+		fd = sys(SYS_fcntl, fd, F_DUPFD_CLOEXEC, 3, 0);
+		STEP(c, STEP_STDIO, fd);
+	}
+	/* fd > 2 now, so dup3 (dup2 without the equal-fd case) does it. */
 	for (int i = 0; i <= 2; i++)
-		if (dup2(fd, i) == -1)
-			fail(c, STEP_STDIO);
+		STEP(c, STEP_STDIO, sys(SYS_dup3, fd, i, 0, 0));
 	/*
 	 * The status pipe becomes fd 3 (still close-on-exec: execve closes
 	 * it), then one call closes everything above, however large the
@@ -162,115 +179,114 @@ child_stdio(struct spawn_child *c)
 	 * never below 3.
 	 */
 	if (c->status_fd != 3) {
-		if (sys(SYS_dup3, c->status_fd, 3, O_CLOEXEC, 0) == -1)
-			fail(c, STEP_CLOSE);
+		STEP(c, STEP_CLOSE, sys(SYS_dup3, c->status_fd, 3, O_CLOEXEC, 0));
 		c->status_fd = 3;
 	}
-	if (sys(SYS_close_range, 4, ~0L, 0, 0) == -1)
-		fail(c, STEP_CLOSE);
+	STEP(c, STEP_CLOSE, sys(SYS_close_range, 4, ~0L, 0, 0));
 }
 
 static int
 child_main(void *arg)
 {
 	struct spawn_child *c = arg;
-	const struct spawn_plan *p = c->plan;
+	const struct spawn_plan *p = &c->plan;
+	const struct kernel_sigaction dfl = { .handler = SIG_DFL };
+	const uint64_t empty_mask = 0;
+	long rc;
 
-	for (int i = 0; i < p->nsig_reset; i++) {
-		struct sigaction sa = { .sa_handler = SIG_DFL };
-		sigaction(p->sig_reset[i], &sa, NULL);
-	}
-	if (p->landlock_fd >= 0 &&
-	    sys(SYS_landlock_restrict_self, p->landlock_fd, 0, 0, 0) == -1)
-		fail(c, STEP_LANDLOCK);
-	if (setsid() == -1)
-		fail(c, STEP_SETSID);
+	for (int i = 0; i < p->nsig_reset; i++)
+		(void)sys(SYS_rt_sigaction, p->sig_reset[i], (long)&dfl, 0,
+		    sizeof(dfl.mask));
+	if (p->landlock_fd >= 0)
+		STEP(c, STEP_LANDLOCK, sys(SYS_landlock_restrict_self,
+		    p->landlock_fd, 0, 0, 0));
+	STEP(c, STEP_SETSID, sys(SYS_setsid, 0, 0, 0, 0));
 	child_stdio(c);
 
 	for (int i = 0; i < SVC_RLIMIT_COUNT; i++)
-		if ((p->rlim_set & (1u << i)) &&
-		    sys(SYS_prlimit64, 0, p->rlim_res[i], (long)&p->rlim[i], 0) == -1)
-			fail(c, STEP_RLIMIT);
+		if (p->rlim_set & (1u << i))
+			STEP(c, STEP_RLIMIT, sys(SYS_prlimit64, 0, p->rlim_res[i],
+			    (long)&p->rlim[i], 0));
 	if (p->umask >= 0)
-		umask((mode_t)p->umask);
-	if (p->nice_set && sys(SYS_setpriority, PRIO_PROCESS, 0, p->nice, 0) == -1)
-		fail(c, STEP_NICE);
-	if (p->chroot != NULL) {
-		if (sys(SYS_chroot, (long)p->chroot, 0, 0, 0) == -1)
-			fail(c, STEP_CHROOT);
+		(void)sys(SYS_umask, p->umask, 0, 0, 0);
+	if (p->nice_set)
+		STEP(c, STEP_NICE, sys(SYS_setpriority, PRIO_PROCESS, 0, p->nice, 0));
+	if (p->chroot != NULL)
+		STEP(c, STEP_CHROOT, sys(SYS_chroot, (long)p->chroot, 0, 0, 0));
+	STEP(c, STEP_CHDIR, sys(SYS_chdir, (long)"/", 0, 0, 0));
+
+	for (int i = 0; i < p->nbset_drop; i++) {
+		rc = sys(SYS_prctl, PR_CAPBSET_DROP, p->bset_drop[i], 0, 0);
+		if (failed(rc) && rc != -EINVAL)        /* EINVAL: no such cap */
+			fail(c, STEP_BSET, rc);
 	}
-	if (sys(SYS_chdir, (long)"/", 0, 0, 0) == -1)
-		fail(c, STEP_CHDIR);
+	STEP(c, STEP_SECUREBITS, sys(SYS_prctl, PR_SET_SECUREBITS,
+	    (long)p->securebits, 0, 0));
 
-	for (int i = 0; i < p->nbset_drop; i++)
-		if (sys(SYS_prctl, PR_CAPBSET_DROP, p->bset_drop[i], 0, 0) == -1 &&
-		    errno != EINVAL)
-			fail(c, STEP_BSET);
-	if (sys(SYS_prctl, PR_SET_SECUREBITS, (long)p->securebits, 0, 0) == -1)
-		fail(c, STEP_SECUREBITS);
+	STEP(c, STEP_SETGROUPS, sys(SYS_setgroups, p->ngroups, (long)p->groups,
+	    0, 0));
+	STEP(c, STEP_SETGID, sys(SYS_setresgid, p->gid, p->gid, p->gid, 0));
+	STEP(c, STEP_SETUID, sys(SYS_setresuid, p->uid, p->uid, p->uid, 0));
 
-	if (sys(SYS_setgroups, p->ngroups, (long)p->groups, 0, 0) == -1)
-		fail(c, STEP_SETGROUPS);
-	if (sys(SYS_setresgid, p->gid, p->gid, p->gid, 0) == -1)
-		fail(c, STEP_SETGID);
-	if (sys(SYS_setresuid, p->uid, p->uid, p->uid, 0) == -1)
-		fail(c, STEP_SETUID);
-
-	if (sys(SYS_capset, (long)&p->cap_hdr, (long)p->cap_data, 0, 0) == -1)
-		fail(c, STEP_CAPSET);
+	STEP(c, STEP_CAPSET, sys(SYS_capset, (long)&p->cap_hdr,
+	    (long)p->cap_data, 0, 0));
 	for (int i = 0; i < p->nambient; i++)
-		if (sys(SYS_prctl, PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE,
-		    p->ambient[i], 0) == -1)
-			fail(c, STEP_AMBIENT);
+		STEP(c, STEP_AMBIENT, sys(SYS_prctl, PR_CAP_AMBIENT,
+		    PR_CAP_AMBIENT_RAISE, p->ambient[i], 0));
 
-	if (p->no_new_privs &&
-	    sys(SYS_prctl, PR_SET_NO_NEW_PRIVS, 1, 0, 0) == -1)
-		fail(c, STEP_NNP);
-	if (p->filter.len > 0 &&
-	    sys(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, (long)&p->filter, 0) == -1)
-		fail(c, STEP_SECCOMP);
+	if (p->no_new_privs)
+		STEP(c, STEP_NNP, sys(SYS_prctl, PR_SET_NO_NEW_PRIVS, 1, 0, 0));
+	if (p->filter.len > 0)
+		STEP(c, STEP_SECCOMP, sys(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0,
+		    (long)&p->filter, 0));
 
-	if (sys(SYS_rt_sigprocmask, SIG_SETMASK, (long)&spawn_empty_mask, 0,
-	    _NSIG / 8) == -1)
-		fail(c, STEP_SIGMASK);
+	STEP(c, STEP_SIGMASK, sys(SYS_rt_sigprocmask, SIG_SETMASK,
+	    (long)&empty_mask, 0, sizeof(empty_mask)));
 	if (p->exec_fd >= 0)
-		syscall(SYS_execveat, p->exec_fd, "", p->argv, c->io->envp,
-		    AT_EMPTY_PATH);
+		rc = raw_syscall(SYS_execveat, p->exec_fd, (long)"", (long)p->argv,
+		    (long)c->io.envp, AT_EMPTY_PATH);
 	else
-		sys(SYS_execve, (long)p->path, (long)p->argv, (long)c->io->envp, 0);
-	fail(c, STEP_EXEC);
-	return 127;
+		rc = sys(SYS_execve, (long)p->path, (long)p->argv,
+		    (long)c->io.envp, 0);
+	fail(c, STEP_EXEC, rc);
 }
 
 pid_t
 spawn_start(const struct spawn_plan *plan, const struct spawn_io *io,
     int *status_fd, int *err)
 {
-	struct spawn_child c = { .plan = plan, .io = io };
+	struct spawn_child *c;
+	void *stack_top;
 	int p[2];
 	pid_t pid;
 
 	*status_fd = -1;
-	if (pipe2(p, O_CLOEXEC | O_NONBLOCK) == -1) {
+	if ((c = spawn_slot_get(plan, io, &stack_top)) == NULL) {
 		*err = errno;
 		return -1;
 	}
-	c.status_fd = p[1];
-	pid = clone(child_main, (char *)spawn_stack + SPAWN_STACK_SIZE,
-	    SPAWN_CLONE_FLAGS, &c);
+	if (pipe2(p, O_CLOEXEC | O_NONBLOCK) == -1) {
+		*err = errno;
+		spawn_slot_drop(c);
+		return -1;
+	}
+	c->status_fd = p[1];
+	pid = clone(child_main, stack_top, SPAWN_CLONE_FLAGS, c);
 	if (pid == -1)
 		*err = errno;
 	close(p[1]);
 	if (pid == -1) {
 		close(p[0]);
+		spawn_slot_drop(c);
 		return -1;
 	}
+	spawn_slot_bind(c, pid);
 	*status_fd = p[0];
 	return pid;
 }
 
 int
-spawn_status(int fd, int *err, enum spawn_step *step)
+spawn_status(pid_t pid, int fd, int *err, enum spawn_step *step)
 {
 	struct spawn_status st;
 	ssize_t n;
@@ -281,8 +297,12 @@ spawn_status(int fd, int *err, enum spawn_step *step)
 	if (n == -1 && (errno == EAGAIN || errno == EWOULDBLOCK))
 		return -1;
 	close(fd);
-	if (n == 0)
+	if (n == 0) {
+		/* It exec'd or died: it no longer runs on its slot. */
+		spawn_slot_release(pid);
 		return 0;
+	}
+	/* A failure: the child may still be on its stack until it is reaped. */
 	if (n == (ssize_t)sizeof(st) && st.step > STEP_NONE && st.step <= STEP_EXEC) {
 		*step = (enum spawn_step)st.step;
 		*err = st.err;
@@ -292,6 +312,12 @@ spawn_status(int fd, int *err, enum spawn_step *step)
 		*err = n == -1 ? errno : EPROTO;
 	}
 	return 1;
+}
+
+void
+spawn_reaped(pid_t pid)
+{
+	spawn_slot_release(pid);
 }
 
 pid_t
@@ -310,7 +336,7 @@ spawn_run(const struct spawn_plan *plan, const struct spawn_io *io,
 	*pid_out = pid;
 	pfd.fd = fd;
 	pfd.events = POLLIN;
-	while ((rc = spawn_status(fd, err, step)) == -1)
+	while ((rc = spawn_status(pid, fd, err, step)) == -1)
 		(void)poll(&pfd, 1, -1);        /* EOF or a status: soon */
 	return rc == 0 ? pid : -1;
 }

@@ -5,8 +5,9 @@
  *
  * Everything the child needs is computed before the spawn (struct
  * spawn_plan at configuration load, struct spawn_io per connection): the
- * child does only plain system calls on ready data, so that it is safe
- * even in a vfork-style clone that shares privd's memory until execve.
+ * child does only raw system calls on its own copy of that data (its
+ * slot, spawn_slot.h), so that it is safe in a clone that shares privd's
+ * memory until execve while privd goes on (spawn.c).
  */
 #ifndef HINETD_SPAWN_H
 #define HINETD_SPAWN_H
@@ -83,23 +84,26 @@ enum spawn_step {
 
 const char *spawn_step_name(enum spawn_step step);
 
-/* Allocate the child stack and the empty signal set; call once. */
-void  spawn_init(void);
-
 /*
  * Start a confined child; privd does not wait for it.  Returns its pid, or
- * -1 with *err when the status pipe or clone failed.  *status_fd is the
- * read end (non-blocking, close-on-exec) of the child's status pipe: give
- * it to spawn_status() when it is readable, or once the child was reaped.
+ * -1 with *err when its slot, the status pipe or clone failed.  *status_fd
+ * is the read end (non-blocking, close-on-exec) of the child's status
+ * pipe: give it to spawn_status() when it is readable, or once the child
+ * was reaped.  Every pid it returns must be given to spawn_reaped() when
+ * it is reaped.
  */
 pid_t spawn_start(const struct spawn_plan *plan, const struct spawn_io *io,
     int *status_fd, int *err);
 
 /*
- * How the child's confinement ended: 0 it exec'd, 1 a step failed (*step,
- * *err; the child exits 127), and fd is closed; -1 not known yet (fd open).
+ * How the confinement of child pid ended: 0 it exec'd, 1 a step failed
+ * (*step, *err; the child exits 127), and fd is closed; -1 not known yet
+ * (fd open).
  */
-int   spawn_status(int fd, int *err, enum spawn_step *step);
+int   spawn_status(pid_t pid, int fd, int *err, enum spawn_step *step);
+
+/* pid was reaped: whatever its spawn still held is freed. */
+void  spawn_reaped(pid_t pid);
 
 /*
  * spawn_start, then wait for spawn_status (the listener, spawn options).

@@ -65,6 +65,8 @@ def test_instances_nowait_n():
         assert closed_at_once(c)
         h.wait_log(r"service=7200 proto=tcp peer=127\.0\.0\.1:%d action=limit "
                    r"limit=instances max=2" % port_c)
+        # Both spawns are reported (a reply may come before the report).
+        h.wait_log(r"service=7200 .*action=spawn", count=2)
         assert len(re.findall(r"service=7200 .*action=spawn", h.log())) == 2
         # One ends: its slot is free again.
         a.close()
