@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <sys/timerfd.h>
@@ -358,6 +359,14 @@ main(int argc, char *argv[])
 	log_init("hinetd", privd.debug);
 	if (geteuid() != 0)
 		fatalx("must be started as root");
+	/*
+	 * Not dumpable, before any child exists: a child shares this memory
+	 * until it execs (spawn.c), and a non-dumpable memory cannot be
+	 * ptraced or read through /proc by anything without CAP_SYS_PTRACE
+	 * (not even by a capability-less process of the child's own uid).
+	 */
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) == -1)
+		fatal("PR_SET_DUMPABLE");
 	if (listener_user(user) == -1 || listener_program(listener_opt) == -1)
 		exit(1);
 	if (pidfile_open(privd.pidfile) == -1)
