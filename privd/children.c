@@ -173,6 +173,23 @@ children_watch_status(struct child *c, int status_fd)
 		log_warn("epoll_ctl spawn status of pid %ld", (long)c->pid);
 }
 
+/*
+ * Out of the epoll set first, then closed.  Closing alone is not enough:
+ * epoll forgets a descriptor only when every copy of its open file is
+ * closed, and a child still confining itself holds copies of privd's
+ * descriptors until its close_range.  A closed but still registered pipe
+ * would report EPOLLHUP on every epoll_wait until then.
+ */
+static void
+status_unwatch(struct child *c)
+{
+	if (epoll_ctl(privd.epfd, EPOLL_CTL_DEL, c->status_fd, NULL) == -1 &&
+	    errno != ENOENT)
+		log_warn("epoll_ctl del spawn status of pid %ld", (long)c->pid);
+	close(c->status_fd);
+	c->status_fd = -1;
+}
+
 /* The wait service whose turn this child holds: free it (exec failed). */
 static void
 wait_turn_free(const struct child *c)
@@ -202,7 +219,7 @@ child_resolve(struct child *c)
 
 	if ((rc = spawn_status(c->pid, c->status_fd, &err, &step)) == -1)
 		return;                 /* not yet */
-	c->status_fd = -1;              /* closed: also out of the epoll set */
+	status_unwatch(c);
 	ours = c->epoch == privd.listener.epoch && privd.listener.pid > 0 &&
 	    c->gen == (g ? g->gen : 0);
 	if (rc == 0) {
@@ -260,10 +277,8 @@ children_reap(void)
 		if (c->status_fd >= 0) {
 			/* Dead: its pipe is closed, the status is there now. */
 			child_resolve(c);
-			if (c->status_fd >= 0) {
-				close(c->status_fd);
-				c->status_fd = -1;
-			}
+			if (c->status_fd >= 0)
+				status_unwatch(c);
 		}
 		if (c->quiet) {         /* exec failed: already reported */
 			if (privd.live_children > 0)

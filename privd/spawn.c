@@ -296,7 +296,6 @@ spawn_status(pid_t pid, int fd, int *err, enum spawn_step *step)
 	while (n == -1 && errno == EINTR);
 	if (n == -1 && (errno == EAGAIN || errno == EWOULDBLOCK))
 		return -1;
-	close(fd);
 	if (n == 0) {
 		/* It exec'd or died: it no longer runs on its slot. */
 		spawn_slot_release(pid);
@@ -338,5 +337,6 @@ spawn_run(const struct spawn_plan *plan, const struct spawn_io *io,
 	pfd.events = POLLIN;
 	while ((rc = spawn_status(pid, fd, err, step)) == -1)
 		(void)poll(&pfd, 1, -1);        /* EOF or a status: soon */
+	close(fd);
 	return rc == 0 ? pid : -1;
 }

@@ -97,8 +97,8 @@ pid_t spawn_start(const struct spawn_plan *plan, const struct spawn_io *io,
 
 /*
  * How the confinement of child pid ended: 0 it exec'd, 1 a step failed
- * (*step, *err; the child exits 127), and fd is closed; -1 not known yet
- * (fd open).
+ * (*step, *err; the child exits 127); -1 not known yet.  The caller
+ * closes fd once it is known.
  */
 int   spawn_status(pid_t pid, int fd, int *err, enum spawn_step *step);
 
