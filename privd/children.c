@@ -63,6 +63,16 @@ children_add(pid_t pid)
 	return &tab[s];
 }
 
+void
+children_set_peer(struct child *c, const struct sockaddr_storage *peer,
+    socklen_t peerlen)
+{
+	if (peerlen > sizeof(c->peer))
+		peerlen = 0;            /* not a client address: none */
+	memcpy(&c->peer, peer, peerlen);
+	c->peerlen = peerlen;
+}
+
 static struct child *
 children_find(pid_t pid)
 {
@@ -149,7 +159,7 @@ child_ended(struct child *c, int status)
 	const char *extra = c->spawn_opt ? " reason=spawn-option" : "";
 	char peer[ADDR_STRLEN + 8] = "-";
 	if (c->peerlen > 0)
-		sockaddr_format_peer((struct sockaddr *)&c->peer, c->peerlen, peer,
+		sockaddr_format_peer(&c->peer.sa, c->peerlen, peer,
 		    sizeof(peer));
 	char sig[16];
 	if (WIFSIGNALED(status))
@@ -232,7 +242,7 @@ child_resolve(struct child *c)
 	if (c->wait_svc)
 		wait_turn_free(c);
 	if (c->peerlen > 0)
-		sockaddr_format_peer((struct sockaddr *)&c->peer, c->peerlen, peer,
+		sockaddr_format_peer(&c->peer.sa, c->peerlen, peer,
 		    sizeof(peer));
 	log_warnx("service=%s proto=%s peer=%s action=error pid=%ld step=%s "
 	    "errno=%s (%s)", c->name, c->proto, peer, (long)c->pid,

@@ -262,8 +262,7 @@ spawn_options(const struct service *svc, const struct access_apply *a,
 			c->wait_sock = -1;
 			c->spawn_opt = 1;
 			c->quiet = pid < 0;
-			c->peer = *peer;
-			c->peerlen = peerlen;
+			children_set_peer(c, peer, peerlen);
 			str_copy(c->name, svc->name, sizeof(c->name));
 			str_copy(c->proto, svc->proto_name, sizeof(c->proto));
 			privd.live_children++;
@@ -406,8 +405,7 @@ conn_spawn(const struct ipc_spawn *m, int fd, int is_wait)
 		c->gen = g->gen;
 		c->wait_svc = is_wait;
 		c->wait_sock = is_wait ? fd : -1;
-		c->peer = peer;
-		c->peerlen = peerlen;
+		children_set_peer(c, &peer, peerlen);
 		str_copy(c->name, svc->name, sizeof(c->name));
 		str_copy(c->proto, svc->proto_name, sizeof(c->proto));
 		privd.live_children++;

@@ -469,8 +469,7 @@ listener_writable(void)
  */
 void
 listener_report(unsigned type, uint32_t svc_id, uint32_t token, pid_t pid,
-    int status, int err, unsigned reason, const struct sockaddr_storage *peer,
-    socklen_t peerlen)
+    int status, int err, unsigned reason, const void *peer, socklen_t peerlen)
 {
 	struct ipc_report r;
 

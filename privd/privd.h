@@ -6,6 +6,7 @@
 #ifndef HINETD_PRIVD_H
 #define HINETD_PRIVD_H
 
+#include <netinet/in.h>
 #include <stdint.h>
 #include <sys/types.h>
 #include <time.h>
@@ -128,13 +129,19 @@ void listener_retry(void);              /* a start failed: again after back-off 
 void listener_tick(void);               /* timer: restart after back-off */
 void listener_bad(const char *why);     /* count a bad message (already logged) */
 void listener_report(unsigned type, uint32_t svc_id, uint32_t token, pid_t pid,
-         int status, int err, unsigned reason, const struct sockaddr_storage *peer,
+         int status, int err, unsigned reason, const void *peer,
          socklen_t peerlen);
 
 /* conn_spawn.c */
 void conn_spawn(const struct ipc_spawn *msg, int fd, int is_wait);
 
 /* children.c */
+union child_addr {
+	struct sockaddr     sa;
+	struct sockaddr_in  in4;
+	struct sockaddr_in6 in6;
+};
+
 struct child {
 	pid_t    pid;
 	uint32_t svc_id, token, epoch, gen;
@@ -145,7 +152,7 @@ struct child {
 	int      spawn_opt;       /* a `spawn` option's child: reports to
 	                             nobody, its exit logged by privd */
 	socklen_t peerlen;
-	struct sockaddr_storage peer;
+	union child_addr peer;    /* a client is IPv4 or IPv6 only */
 	char     name[SVC_NAME_MAX];
 	char     proto[8];
 };
@@ -157,6 +164,9 @@ struct child {
 #define EV_TAG_SPAWN_STATUS 1u
 
 struct child *children_add(pid_t pid);
+/* Record the client address (a socket address of at most an IPv6 one). */
+void          children_set_peer(struct child *c, const struct sockaddr_storage *peer,
+                  socklen_t peerlen);
 /* Track a started child's status pipe: its spawn or failure is reported
  * when the pipe says how the confinement ended (before its exit, always). */
 void          children_watch_status(struct child *c, int status_fd);
