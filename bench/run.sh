@@ -322,6 +322,14 @@ port_block() {
 
 rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status" 2>/dev/null; }
 hwm_kb() { awk '/^VmHWM:/ { print $2 }' "/proc/$1/status" 2>/dev/null; }
+# What of a process's resident memory is its own: RssAnon (private data,
+# heap, stacks) and Pss (shared library pages divided among their users).
+mem_detail() {
+	printf 'RssAnon %s KiB, RssFile %s KiB, Pss %s KiB' \
+		"$(awk '/^RssAnon:/ { print $2 }' "/proc/$1/status" 2>/dev/null)" \
+		"$(awk '/^RssFile:/ { print $2 }' "/proc/$1/status" 2>/dev/null)" \
+		"$(awk '/^Pss:/ { print $2 }' "/proc/$1/smaps_rollup" 2>/dev/null)"
+}
 listener_of() { children_of "$1" | awk '$2 ~ /^hinetd-listen/ { print $1; exit }'; }
 
 # --- servers -----------------------------------------------------------------------
@@ -823,7 +831,7 @@ extras_idle() {
 }
 
 extras_privd_memory() {
-	local d="$WORK/hinetd-mem" log="$LOGS/hinetd-mem.log" conf r0 r1 r2 h out zombies warm=1000
+	local d="$WORK/hinetd-mem" log="$LOGS/hinetd-mem.log" conf r0 r1 r2 m0 m2 h out zombies warm=1000
 	mkdir -p "$d"
 	next_port
 	conf="$d/inetd.conf"
@@ -835,11 +843,13 @@ extras_privd_memory() {
 		return
 	fi
 	r0=$(rss_kb "$HPID")
+	m0=$(mem_detail "$HPID")
 	"$LOADGEN" -p "$PORT" -c 32 -n "$warm" -t 60 -w 0 -l warm >/dev/null
 	r1=$(rss_kb "$HPID")
 	out=$("$LOADGEN" -p "$PORT" -c 32 -n "$((PRIVD_CONNS - warm))" -t 400 -w 0 -l privd-mem)
 	sleep 0.5
 	r2=$(rss_kb "$HPID")
+	m2=$(mem_detail "$HPID")
 	h=$(hwm_kb "$HPID")
 	zombies=$(children_of "$HPID" | awk '$3 == "Z"' | wc -l)
 	extra "privd memory: $(echo "$out" | awk '{ for (i = 1; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
@@ -850,6 +860,7 @@ extras_privd_memory() {
 			"$r0" "$r1" "$warm" "$r2" "$PRIVD_CONNS" "$((r2 - r1))" "${h:-?}" \
 			"$([ "$h" -le 2048 ] 2>/dev/null && echo PASS || echo FAIL)" \
 			"$([ $((r2 - r1)) -le 64 ] && echo yes || echo NO)" "$zombies")"
+		extra "privd memory: after start $m0; after $PRIVD_CONNS $m2"
 	fi
 	alive "$HPID" || extra "privd memory: hinetd exited during the test; see $log"
 	stop_hinetd_raw
