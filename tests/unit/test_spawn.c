@@ -1,0 +1,249 @@
+/*
+ * test_spawn.c: the spawn slot (privd/spawn_slot.c) and the one spawn path
+ * (privd/spawn.c) with a real child.
+ *
+ * The slot must hold private copies of everything the child reads, so
+ * that privd may change or free its own buffers while a child that shares
+ * its memory is still confining itself; and it must be freed when the
+ * status pipe says the child exec'd, but not before a child that reported
+ * a failure is reaped.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/filter.h>
+#include <poll.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "privd/spawn.h"
+#include "privd/spawn_slot.h"
+
+/* Is p inside the slot whose arena starts at top (the stack's top)? */
+static int
+in_slot(const void *p, const void *top, size_t arena)
+{
+	return (const char *)p >= (const char *)top &&
+	    (const char *)p < (const char *)top + arena;
+}
+
+static void
+plan_init(struct spawn_plan *p, const char *path, char *const *argv)
+{
+	memset(p, 0, sizeof(*p));
+	p->built = 1;
+	p->exec_fd = -1;
+	p->landlock_fd = -1;
+	p->path = path;
+	p->argv = argv;
+	p->uid = 65534;
+	p->gid = 65534;
+	p->umask = -1;
+	p->no_new_privs = 1;
+	p->cap_hdr.version = _LINUX_CAPABILITY_VERSION_3;
+}
+
+static void
+test_slot_copies_are_deep(void **state)
+{
+	char path[] = "/bin/sh";
+	char a0[] = "sh", a1[] = "-c", a2[] = "exit 0";
+	char *argv[] = { a0, a1, a2, NULL };
+	char e0[] = "PROTO=TCP", e1[] = "TCPREMOTEIP=127.0.0.1";
+	char *envp[] = { e0, e1, NULL };
+	char root[] = "/var/empty";
+	gid_t groups[] = { 10, 20, 30 };
+	struct sock_filter insns[3] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, 0),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 1, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, 0x7fff0000),
+	};
+	int inherit[] = { 7, 9 };
+	struct spawn_plan plan;
+	struct spawn_io io = { .stdio_fd = 5, .inherit = inherit, .ninherit = 2,
+	    .envp = envp };
+	struct spawn_child *c;
+	void *top;
+
+	(void)state;
+	plan_init(&plan, path, argv);
+	plan.chroot = root;
+	plan.groups = groups;
+	plan.ngroups = 3;
+	plan.filter.len = 3;
+	plan.filter.filter = insns;
+	c = spawn_slot_get(&plan, &io, &top);
+	assert_non_null(c);
+	assert_int_equal(spawn_slots_busy(), 1);
+
+	/* privd reuses its buffers for the next connection... */
+	memset(path, 'X', sizeof(path) - 1);
+	memset(a2, 'X', sizeof(a2) - 1);
+	memset(e1, 'X', sizeof(e1) - 1);
+	memset(root, 'X', sizeof(root) - 1);
+	argv[1] = NULL;
+	envp[0] = NULL;
+	groups[1] = 99;
+	insns[1].k = 42;
+	inherit[0] = -1;
+
+	/* ...and the child still reads what it was given, from its slot. */
+	assert_true(in_slot(c, top, 16384));
+	assert_string_equal(c->plan.path, "/bin/sh");
+	assert_true(in_slot(c->plan.path, top, 16384));
+	assert_string_equal(c->plan.argv[0], "sh");
+	assert_string_equal(c->plan.argv[1], "-c");
+	assert_string_equal(c->plan.argv[2], "exit 0");
+	assert_null(c->plan.argv[3]);
+	assert_true(in_slot(c->plan.argv, top, 16384));
+	assert_true(in_slot(c->plan.argv[2], top, 16384));
+	assert_string_equal(c->io.envp[0], "PROTO=TCP");
+	assert_string_equal(c->io.envp[1], "TCPREMOTEIP=127.0.0.1");
+	assert_null(c->io.envp[2]);
+	assert_string_equal(c->plan.chroot, "/var/empty");
+	assert_int_equal(c->plan.ngroups, 3);
+	assert_int_equal(c->plan.groups[1], 20);
+	assert_true(in_slot(c->plan.groups, top, 16384));
+	assert_int_equal(c->plan.filter.len, 3);
+	assert_int_equal(c->plan.filter.filter[1].k, 1);
+	assert_true(in_slot(c->plan.filter.filter, top, 16384));
+	assert_int_equal(c->io.inherit[0], 7);
+	assert_int_equal(c->io.stdio_fd, 5);
+	assert_null(c->plan.env);
+
+	/* Never bound to a pid (clone failed): dropped. */
+	spawn_slot_drop(c);
+	assert_int_equal(spawn_slots_busy(), 0);
+}
+
+static void
+test_slot_large_environment(void **state)
+{
+	enum { N = 200, LEN = 400 };      /* 80 KB: beyond a standard slot */
+	static char strs[N][LEN];
+	static char *envp[N + 1];
+	char *argv[] = { "true", NULL };
+	struct spawn_plan plan;
+	struct spawn_io io = { .stdio_fd = -1, .envp = envp };
+	struct spawn_child *c;
+	void *top;
+
+	(void)state;
+	for (int i = 0; i < N; i++) {
+		snprintf(strs[i], LEN, "V%d=", i);
+		memset(strs[i] + strlen(strs[i]), 'a' + i % 26,
+		    LEN - 1 - strlen(strs[i]));
+		envp[i] = strs[i];
+	}
+	plan_init(&plan, "/bin/true", argv);
+	c = spawn_slot_get(&plan, &io, &top);
+	assert_non_null(c);
+	for (int i = 0; i < N; i++)
+		assert_string_equal(c->io.envp[i], strs[i]);
+	assert_null(c->io.envp[N]);
+	spawn_slot_bind(c, 12345);
+	spawn_slot_release(12346);              /* another pid: kept */
+	assert_int_equal(spawn_slots_busy(), 1);
+	spawn_slot_release(12345);
+	assert_int_equal(spawn_slots_busy(), 0);
+}
+
+/* spawn_start, then wait for the status pipe to answer. */
+static int
+start_and_wait(struct spawn_plan *plan, struct spawn_io *io, pid_t *pid,
+    int *err, enum spawn_step *step)
+{
+	struct pollfd pfd;
+	int fd, rc;
+
+	*pid = spawn_start(plan, io, &fd, err);
+	assert_true(*pid > 0);
+	assert_int_equal(spawn_slots_busy(), 1);
+	pfd.fd = fd;
+	pfd.events = POLLIN;
+	while ((rc = spawn_status(*pid, fd, err, step)) == -1)
+		assert_true(poll(&pfd, 1, 5000) == 1);
+	close(fd);
+	return rc;
+}
+
+static void
+test_child_execs_and_frees_its_slot(void **state)
+{
+	char *argv[] = { "sh", "-c", "test \"$(id -u)\" = 65534 && "
+	    "test \"$HINETD_T\" = ok && exit 3", NULL };
+	char *envp[] = { "HINETD_T=ok", "PATH=/usr/bin:/bin", NULL };
+	struct spawn_plan plan;
+	struct spawn_io io = { .envp = envp };
+	enum spawn_step step = STEP_NONE;
+	int err = 0, status;
+	pid_t pid;
+
+	(void)state;
+	if (geteuid() != 0)
+		skip();
+	io.stdio_fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+	assert_true(io.stdio_fd >= 0);
+	plan_init(&plan, "/bin/sh", argv);
+	assert_int_equal(start_and_wait(&plan, &io, &pid, &err, &step), 0);
+	/* End of file: it exec'd, and its slot is free at once. */
+	assert_int_equal(spawn_slots_busy(), 0);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	spawn_reaped(pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 3);
+	close(io.stdio_fd);
+}
+
+static void
+test_failed_step_keeps_slot_until_reaped(void **state)
+{
+	char *argv[] = { "nothing", NULL };
+	char *envp[] = { NULL };
+	struct spawn_plan plan;
+	struct spawn_io io = { .envp = envp };
+	enum spawn_step step = STEP_NONE;
+	int err = 0, status, saved;
+	pid_t pid;
+
+	(void)state;
+	if (geteuid() != 0)
+		skip();
+	io.stdio_fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+	assert_true(io.stdio_fd >= 0);
+	plan_init(&plan, "/nonexistent/hinetd-test-program", argv);
+	errno = 0;
+	assert_int_equal(start_and_wait(&plan, &io, &pid, &err, &step), 1);
+	saved = errno;
+	assert_int_equal(step, STEP_EXEC);
+	assert_int_equal(err, ENOENT);
+	/* The child wrote its failure, not privd's errno. */
+	assert_int_not_equal(saved, ENOENT);
+	/* It may still be running on its stack: the slot waits for the reap. */
+	assert_int_equal(spawn_slots_busy(), 1);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_int_equal(WEXITSTATUS(status), 127);
+	spawn_reaped(pid);
+	assert_int_equal(spawn_slots_busy(), 0);
+	close(io.stdio_fd);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_slot_copies_are_deep),
+		cmocka_unit_test(test_slot_large_environment),
+		cmocka_unit_test(test_child_execs_and_frees_its_slot),
+		cmocka_unit_test(test_failed_step_keeps_slot_until_reaped),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
