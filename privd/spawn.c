@@ -16,12 +16,13 @@
  *   - allocates nothing, takes no lock, touches no stdio;
  *   - inherits no rseq or robust-futex registration (the kernel clears
  *     both for CLONE_VM children), so its exit writes nothing of privd's.
- * Once the child's credentials change, the kernel marks the shared memory
- * non-dumpable: no process of the service's user can ptrace it or read it
- * through /proc.  Built with -DHINETD_SPAWN=vfork the clone adds
- * CLONE_VFORK (privd sleeps until the exec); with -DHINETD_SPAWN=fork it
- * is a copy-on-write copy; on architectures without raw system calls in
- * rawsys.h it is always the latter.
+ * privd makes itself non-dumpable before the first child (main.c), so
+ * the memory a child shares cannot be ptraced or read through /proc by any
+ * process without CAP_SYS_PTRACE, not even one of the child's uid.
+ * Built with -DHINETD_SPAWN=vfork the clone adds CLONE_VFORK (privd sleeps
+ * until the exec); with -DHINETD_SPAWN=fork it is a copy-on-write copy; on
+ * architectures without raw system calls in rawsys.h it is always the
+ * latter.
  *
  * The result comes back the same way in every mode: the child holds the
  * write end of a close-on-exec status pipe.  A failed step writes {step,
@@ -67,7 +68,6 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #if defined(HINETD_SPAWN_FORK) || !RAWSYS_NATIVE
