@@ -496,16 +496,10 @@ def test_ident_silent_or_slow_stalls_nobody():
             # The stalled ones are decided at `rfc931 2`'s timeout (not the
             # 10 s default): the user is unknown.
             for s in slow:
-                out = b""
                 if s.getpeername()[1] == 7:
                     s.sendall(b"late\n")
                     s.shutdown(socket.SHUT_WR)
-                while True:
-                    chunk = s.recv(65536)
-                    if not chunk:
-                        break
-                    out += chunk
-                s.close()
+                out = recv_all(s)
                 if out.startswith(b"status "):
                     assert "TCPREMOTEINFO" not in parse_probe(out)["env"], out
                 else:

@@ -14,7 +14,7 @@ import subprocess
 import time
 
 from harness import (Hinetd, Runner, TESTBIN, BIN, talk, parse_probe,
-                     proc_status, children_of)
+                     proc_status, children_of, recv_all)
 
 PROBE = os.path.join(TESTBIN, "probe")
 EXPECTED_ENV = {"PATH", "PROTO", "TCPREMOTEIP", "TCPREMOTEPORT", "TCPLOCALIP",
@@ -60,13 +60,7 @@ def check_child(user, uid):
     with h:
         s = socket.create_connection(("127.0.0.1", 7001))
         myport = s.getsockname()[1]
-        data = b""
-        while True:
-            c = s.recv(65536)
-            if not c:
-                break
-            data += c
-        s.close()
+        data = recv_all(s)
         rep = parse_probe(data)
         assert rep.get("end") is not None or "end" in data.decode(), data
         assert_confined(rep, uid)

@@ -10,7 +10,7 @@ import re
 import socket
 import time
 
-from harness import Hinetd, Runner
+from harness import Hinetd, Runner, recv_all
 
 # Answers datagrams on fd 0 (recvfrom/sendto) until idle for IDLE seconds.
 UDP_SERVER = r"""#!/usr/bin/python3
@@ -58,15 +58,8 @@ def udp_ask(port, data, timeout=5.0):
 
 
 def tcp_read(port, timeout=5.0):
-    s = socket.create_connection(("127.0.0.1", port), timeout=timeout)
-    out = b""
-    while True:
-        c = s.recv(4096)
-        if not c:
-            break
-        out += c
-    s.close()
-    return out
+    return recv_all(socket.create_connection(("127.0.0.1", port),
+                                             timeout=timeout))
 
 
 def field(text, name):
