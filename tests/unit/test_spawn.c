@@ -156,6 +156,16 @@ test_slot_large_environment(void **state)
 	assert_int_equal(spawn_slots_busy(), 0);
 }
 
+/* A real child needs root (it changes its credentials); stdio /dev/null. */
+static void
+child_io(struct spawn_io *io)
+{
+	if (geteuid() != 0)
+		skip();
+	io->stdio_fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+	assert_true(io->stdio_fd >= 0);
+}
+
 /* spawn_start, then wait for the status pipe to answer. */
 static int
 start_and_wait(struct spawn_plan *plan, struct spawn_io *io, pid_t *pid,
@@ -188,10 +198,7 @@ test_child_execs_and_frees_its_slot(void **state)
 	pid_t pid;
 
 	(void)state;
-	if (geteuid() != 0)
-		skip();
-	io.stdio_fd = open("/dev/null", O_RDWR | O_CLOEXEC);
-	assert_true(io.stdio_fd >= 0);
+	child_io(&io);
 	plan_init(&plan, "/bin/sh", argv);
 	assert_int_equal(start_and_wait(&plan, &io, &pid, &err, &step), 0);
 	/* End of file: it exec'd, and its slot is free at once. */
@@ -215,10 +222,7 @@ test_failed_step_keeps_slot_until_reaped(void **state)
 	pid_t pid;
 
 	(void)state;
-	if (geteuid() != 0)
-		skip();
-	io.stdio_fd = open("/dev/null", O_RDWR | O_CLOEXEC);
-	assert_true(io.stdio_fd >= 0);
+	child_io(&io);
 	plan_init(&plan, "/nonexistent/hinetd-test-program", argv);
 	errno = 0;
 	assert_int_equal(start_and_wait(&plan, &io, &pid, &err, &step), 1);
