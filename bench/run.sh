@@ -320,15 +320,16 @@ port_block() {
 	[ -n "$BLOCK" ]
 }
 
-rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status" 2>/dev/null; }
-hwm_kb() { awk '/^VmHWM:/ { print $2 }' "/proc/$1/status" 2>/dev/null; }
+# proc_kb PID FILE FIELD: a "FIELD: N kB" line of /proc/PID/FILE.
+proc_kb() { awk -v k="$3:" '$1 == k { print $2 }' "/proc/$1/$2" 2>/dev/null; }
+rss_kb() { proc_kb "$1" status VmRSS; }
+hwm_kb() { proc_kb "$1" status VmHWM; }
 # What of a process's resident memory is its own: RssAnon (private data,
 # heap, stacks) and Pss (shared library pages divided among their users).
 mem_detail() {
 	printf 'RssAnon %s KiB, RssFile %s KiB, Pss %s KiB' \
-		"$(awk '/^RssAnon:/ { print $2 }' "/proc/$1/status" 2>/dev/null)" \
-		"$(awk '/^RssFile:/ { print $2 }' "/proc/$1/status" 2>/dev/null)" \
-		"$(awk '/^Pss:/ { print $2 }' "/proc/$1/smaps_rollup" 2>/dev/null)"
+		"$(proc_kb "$1" status RssAnon)" "$(proc_kb "$1" status RssFile)" \
+		"$(proc_kb "$1" smaps_rollup Pss)"
 }
 listener_of() { children_of "$1" | awk '$2 ~ /^hinetd-listen/ { print $1; exit }'; }
 

@@ -27,12 +27,15 @@
 #include "privd/spawn.h"
 #include "privd/spawn_slot.h"
 
-/* Is p inside the slot whose arena starts at top (the stack's top)? */
+/* A standard slot's arena (SLOT_ARENA_STD in privd/spawn_slot.c). */
+#define ARENA_STD (16 * 1024)
+
+/* Is p inside the standard slot whose arena starts at top (the stack's top)? */
 static int
-in_slot(const void *p, const void *top, size_t arena)
+in_slot(const void *p, const void *top)
 {
 	return (const char *)p >= (const char *)top &&
-	    (const char *)p < (const char *)top + arena;
+	    (const char *)p < (const char *)top + ARENA_STD;
 }
 
 static void
@@ -96,25 +99,25 @@ test_slot_copies_are_deep(void **state)
 	inherit[0] = -1;
 
 	/* ...and the child still reads what it was given, from its slot. */
-	assert_true(in_slot(c, top, 16384));
+	assert_true(in_slot(c, top));
 	assert_string_equal(c->plan.path, "/bin/sh");
-	assert_true(in_slot(c->plan.path, top, 16384));
+	assert_true(in_slot(c->plan.path, top));
 	assert_string_equal(c->plan.argv[0], "sh");
 	assert_string_equal(c->plan.argv[1], "-c");
 	assert_string_equal(c->plan.argv[2], "exit 0");
 	assert_null(c->plan.argv[3]);
-	assert_true(in_slot(c->plan.argv, top, 16384));
-	assert_true(in_slot(c->plan.argv[2], top, 16384));
+	assert_true(in_slot(c->plan.argv, top));
+	assert_true(in_slot(c->plan.argv[2], top));
 	assert_string_equal(c->io.envp[0], "PROTO=TCP");
 	assert_string_equal(c->io.envp[1], "TCPREMOTEIP=127.0.0.1");
 	assert_null(c->io.envp[2]);
 	assert_string_equal(c->plan.chroot, "/var/empty");
 	assert_int_equal(c->plan.ngroups, 3);
 	assert_int_equal(c->plan.groups[1], 20);
-	assert_true(in_slot(c->plan.groups, top, 16384));
+	assert_true(in_slot(c->plan.groups, top));
 	assert_int_equal(c->plan.filter.len, 3);
 	assert_int_equal(c->plan.filter.filter[1].k, 1);
-	assert_true(in_slot(c->plan.filter.filter, top, 16384));
+	assert_true(in_slot(c->plan.filter.filter, top));
 	assert_int_equal(c->io.inherit[0], 7);
 	assert_int_equal(c->io.stdio_fd, 5);
 	assert_null(c->plan.env);
