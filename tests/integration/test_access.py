@@ -342,6 +342,9 @@ def test_daemon_at_host():
         assert s.recv(100) == b""
         s.close()
         h.wait_log(r"peer=127\.0\.0\.3:\d+ action=deny rule=%s:1" % h.deny)
+        # A reply may reach the client before the listener logs its spawn
+        # report: wait for all 20 exits, which privd reports after each spawn.
+        h.wait_log(r"service=7416 .*action=exit pid=\d+", count=20)
         log = h.log()
         assert "rejected" not in log, log
         assert "restarting" not in log, log
