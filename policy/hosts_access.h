@@ -32,6 +32,7 @@
 #include <stdint.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <sys/types.h>
 
 #include "common/diag.h"
 #include "common/wire.h"
@@ -140,6 +141,12 @@ struct ha_option {
 	char            *arg;           /* setenv: value template; user: group or NULL */
 	struct ha_banner *banners;      /* banners: the files found, by daemon */
 	size_t           nbanners;
+	/* user, parsed with HA_PARSE_SYSTEM: resolved at load, not per use */
+	int              user_resolved;
+	uid_t            uid;
+	gid_t            gid;           /* the group's, else the user's primary */
+	gid_t           *groups;        /* getgrouplist(name, gid) */
+	int              ngroups;
 };
 
 /* What a matched rule's options need before they can be carried out. */

@@ -9,14 +9,13 @@
  * and Debian's `aclexec` included) is an error.
  */
 #include "policy/hosts_access.h"
+#include "common/userdb.h"
 #include "common/util.h"
 
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <grp.h>
 #include <limits.h>
-#include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -83,6 +82,7 @@ ha_option_free(struct ha_option *o)
 	free(o->value);
 	free(o->name);
 	free(o->arg);
+	free(o->groups);
 	for (size_t i = 0; i < o->nbanners; i++) {
 		free(o->banners[i].daemon);
 		free(o->banners[i].text);
@@ -169,6 +169,41 @@ check_percents(const char *s)
 	return NULL;
 }
 
+/*
+ * The `user` option's user and group, resolved once per load as a
+ * service's are: privd then needs no name service per connection.
+ */
+static const char *
+resolve_user_option(struct ha_option *o, char *errbuf, size_t errlen)
+{
+	struct userdb_user u;
+	struct userdb_group g;
+	int n = USERDB_GROUPS_MAX;
+
+	if (userdb_user_by_name(o->name, &u) == -1) {
+		snprintf(errbuf, errlen, "unknown user: \"%s\"", o->name);
+		return errbuf;
+	}
+	o->uid = u.uid;
+	o->gid = u.gid;
+	if (o->arg != NULL) {
+		if (userdb_group_by_name(o->arg, &g) == -1) {
+			snprintf(errbuf, errlen, "unknown group: \"%s\"", o->arg);
+			return errbuf;
+		}
+		o->gid = g.gid;
+	}
+	o->groups = xcalloc(USERDB_GROUPS_MAX, sizeof(gid_t));
+	if (userdb_grouplist(o->name, o->gid, o->groups, &n) == -1) {
+		snprintf(errbuf, errlen, "user \"%s\" is in more than %d groups",
+		    o->name, USERDB_GROUPS_MAX);
+		return errbuf;
+	}
+	o->ngroups = n;
+	o->user_resolved = 1;
+	return NULL;
+}
+
 /* Check one option's value; fills o.  Returns NULL or an error message. */
 static const char *
 check_value(struct ha_option *o, unsigned flags, char *errbuf, size_t errlen)
@@ -229,18 +264,8 @@ check_value(struct ha_option *o, unsigned flags, char *errbuf, size_t errlen)
 			snprintf(errbuf, errlen, "bad user value: \"%s\"", v);
 			return errbuf;
 		}
-		if (flags & HA_PARSE_SYSTEM) {
-			if (getpwnam(o->name) == NULL) {
-				snprintf(errbuf, errlen, "unknown user: \"%s\"",
-				    o->name);
-				return errbuf;
-			}
-			if (o->arg != NULL && getgrnam(o->arg) == NULL) {
-				snprintf(errbuf, errlen, "unknown group: \"%s\"",
-				    o->arg);
-				return errbuf;
-			}
-		}
+		if (flags & HA_PARSE_SYSTEM)
+			return resolve_user_option(o, errbuf, errlen);
 		return NULL;
 	case HA_OPT_NICE:
 		o->num = 10;

@@ -7,11 +7,11 @@
 #include "policy/inetd_conf.h"
 #include "policy/config_load.h"
 #include "policy/resolve.h"
+#include "common/userdb.h"
 #include "common/util.h"
 
 #include <errno.h>
 #include <limits.h>
-#include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -384,10 +384,11 @@ static void
 parse_user(struct entry *e, struct service *svc)
 {
 	char *word = e->f[F_USER], *sep, *group = NULL;
+	struct userdb_user u;
 	char c;
 
 	sep = strchr(word, ':');
-	if (sep == NULL && getpwnam(word) == NULL)
+	if (sep == NULL && userdb_user_by_name(word, &u) == -1)
 		sep = strchr(word, '.');
 	if (sep != NULL) {
 		c = *sep;

@@ -17,16 +17,15 @@
 #include "policy/config_load.h"
 #include "policy/inetd_conf.h"
 #include "policy/resolve.h"
+#include "common/userdb.h"
 #include "common/util.h"
 
 #include <arpa/inet.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fnmatch.h>
-#include <grp.h>
 #include <limits.h>
 #include <netinet/in.h>
-#include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -404,25 +403,20 @@ base_name(const char *path)
 static int
 numeric_name(const char *w, int group, char *buf, size_t len)
 {
+	struct userdb_user u;
+	struct userdb_group g;
 	unsigned long long n;
 
-	if (group ? getgrnam(w) != NULL : getpwnam(w) != NULL) {
+	if (group ? userdb_group_by_name(w, &g) == 0 :
+	    userdb_user_by_name(w, &u) == 0) {
 		str_copy(buf, w, len);
 		return 0;
 	}
 	if (parse_uint(w, 0, UINT32_MAX - 1, &n) == 0) {
-		if (group) {
-			struct group *gr = getgrgid((gid_t)n);
-			if (gr != NULL) {
-				str_copy(buf, gr->gr_name, len);
-				return 0;
-			}
-		} else {
-			struct passwd *pw = getpwuid((uid_t)n);
-			if (pw != NULL) {
-				str_copy(buf, pw->pw_name, len);
-				return 0;
-			}
+		if (group ? userdb_group_by_gid((gid_t)n, &g) == 0 :
+		    userdb_user_by_uid((uid_t)n, &u) == 0) {
+			str_copy(buf, group ? g.name : u.name, len);
+			return 0;
 		}
 	}
 	str_copy(buf, w, len);

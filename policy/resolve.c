@@ -2,95 +2,82 @@
  * resolve.c: users, groups, protocols, ports and bind addresses.
  */
 #include "policy/resolve.h"
+#include "common/userdb.h"
 #include "common/util.h"
 
 #include <arpa/inet.h>
-#include <grp.h>
-#include <netdb.h>
 #include <netinet/in.h>
-#include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define GROUPS_MAX 256
-
 /* A user by name, or by a numeric uid that has a passwd entry. */
-static struct passwd *
-lookup_user(const char *user)
+static int
+lookup_user(const char *user, struct userdb_user *u)
 {
-	struct passwd *pw;
 	unsigned long long n;
 
-	pw = getpwnam(user);
-	if (pw == NULL && parse_uint(user, 0, (uid_t)-2, &n) == 0)
-		pw = getpwuid((uid_t)n);
-	return pw;
+	if (userdb_user_by_name(user, u) == 0)
+		return 0;
+	if (parse_uint(user, 0, (uid_t)-2, &n) == 0)
+		return userdb_user_by_uid((uid_t)n, u);
+	return -1;
 }
 
 /* A group by name, or by a numeric gid that has a group entry. */
-static struct group *
-lookup_group(const char *group)
+static int
+lookup_group(const char *group, struct userdb_group *g)
 {
-	struct group *gr;
 	unsigned long long n;
 
-	gr = getgrnam(group);
-	if (gr == NULL && parse_uint(group, 0, (gid_t)-2, &n) == 0)
-		gr = getgrgid((gid_t)n);
-	return gr;
+	if (userdb_group_by_name(group, g) == 0)
+		return 0;
+	if (parse_uint(group, 0, (gid_t)-2, &n) == 0)
+		return userdb_group_by_gid((gid_t)n, g);
+	return -1;
 }
 
 int
 resolve_user(struct service *svc, const char *user, const char *group,
     struct diag *d, const char *file, int line)
 {
-	struct passwd *pw;
-	struct group *gr;
-	char *uname, *gname = NULL;
-	uid_t uid;
-	gid_t gid, pgid, *groups;
-	int ngroups = GROUPS_MAX;
+	struct userdb_user u;
+	struct userdb_group g;
+	char *gname = NULL;
+	gid_t gid, *groups;
+	int ngroups = USERDB_GROUPS_MAX;
 
-	/* Copy out at once: the look-ups below may reuse static buffers. */
-	pw = lookup_user(user);
-	if (pw == NULL) {
+	if (lookup_user(user, &u) == -1) {
 		diag_error(d, file, line, "unknown user \"%s\"", user);
 		return -1;
 	}
-	uname = xstrdup(pw->pw_name);
-	uid = pw->pw_uid;
-	gid = pgid = pw->pw_gid;
+	gid = u.gid;
 	if (group != NULL) {
-		gr = lookup_group(group);
-		if (gr == NULL) {
+		if (lookup_group(group, &g) == -1) {
 			diag_error(d, file, line, "unknown group \"%s\"", group);
-			free(uname);
 			return -1;
 		}
-		gname = xstrdup(gr->gr_name);
-		gid = gr->gr_gid;
+		gname = xstrdup(g.name);
+		gid = g.gid;
 	}
-	groups = xcalloc(GROUPS_MAX, sizeof(gid_t));
-	if (getgrouplist(uname, pgid, groups, &ngroups) == -1) {
+	groups = xcalloc(USERDB_GROUPS_MAX, sizeof(gid_t));
+	if (userdb_grouplist(u.name, u.gid, groups, &ngroups) == -1) {
 		diag_error(d, file, line, "user \"%s\" is in more than %d groups",
-		    user, GROUPS_MAX);
+		    user, USERDB_GROUPS_MAX);
 		free(groups);
-		free(uname);
 		free(gname);
 		return -1;
 	}
 	if (gname == NULL) {
-		gr = getgrgid(gid);
-		if (gr != NULL)
-			gname = xstrdup(gr->gr_name);
+		if (userdb_group_by_gid(gid, &g) == 0)
+			gname = xstrdup(g.name);
 		else
 			xasprintf(&gname, "%lu", (unsigned long)gid);
 	}
 	free(svc->user);
 	free(svc->group);
 	free(svc->groups);
-	svc->user = uname;
-	svc->uid = uid;
+	svc->user = xstrdup(u.name);
+	svc->uid = u.uid;
 	svc->gid = gid;
 	svc->group = gname;
 	svc->groups = groups;
@@ -162,14 +149,11 @@ int
 resolve_port(const char *service, int protocol)
 {
 	unsigned long long n;
-	struct servent *se;
 
 	if (parse_uint(service, 1, 65535, &n) == 0)
 		return (int)n;
-	se = getservbyname(service, protocol == IPPROTO_UDP ? "udp" : "tcp");
-	if (se == NULL)
-		return -1;
-	return ntohs((uint16_t)se->s_port);
+	return userdb_service_port(service,
+	    protocol == IPPROTO_UDP ? "udp" : "tcp");
 }
 
 int

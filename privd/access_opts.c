@@ -24,9 +24,7 @@
 #include "common/util.h"
 
 #include <errno.h>
-#include <grp.h>
 #include <limits.h>
-#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -136,7 +134,6 @@ static char  twist_buf[HA_EXPAND_MAX];
 static char *twist_argv[4];
 static char  spawn_buf[ACCESS_SPAWN_MAX][HA_EXPAND_MAX];
 static char *spawn_argv[ACCESS_SPAWN_MAX][4];
-static gid_t groups_buf[NGROUPS_MAX];
 
 /* setenv NAME again: the later one wins, as with tcpd's setenv(3). */
 static void
@@ -156,41 +153,23 @@ apply_setenv(struct access_apply *a, const struct ha_option *o,
 		a->nenv++;
 }
 
-/* user NAME[.GROUP]: resolved now, in privd, never in the child. */
+/*
+ * user NAME[.GROUP]: resolved at load (hosts_options.c), so privd asks no
+ * name service per connection and the child reads only privd's tables.
+ */
 static int
 apply_user(struct access_apply *a, const struct ha_option *o, char *why,
     size_t whylen)
 {
-	const struct passwd *pw;
-	const struct group *gr;
-	uid_t uid;
-	gid_t gid;
-	int ngroups = (int)(sizeof(groups_buf) / sizeof(groups_buf[0]));
-
-	errno = 0;
-	if ((pw = getpwnam(o->name)) == NULL) {
-		snprintf(why, whylen, "user option: no user \"%s\"", o->name);
-		return -1;
-	}
-	uid = pw->pw_uid;
-	gid = pw->pw_gid;
-	if (o->arg != NULL) {
-		if ((gr = getgrnam(o->arg)) == NULL) {
-			snprintf(why, whylen, "user option: no group \"%s\"",
-			    o->arg);
-			return -1;
-		}
-		gid = gr->gr_gid;
-	}
-	if (getgrouplist(o->name, gid, groups_buf, &ngroups) == -1) {
-		snprintf(why, whylen, "user option: too many groups for \"%s\"",
+	if (!o->user_resolved) {
+		snprintf(why, whylen, "user option: \"%s\" not resolved at load",
 		    o->name);
 		return -1;
 	}
-	a->plan.uid = uid;
-	a->plan.gid = gid;
-	a->plan.groups = groups_buf;
-	a->plan.ngroups = ngroups;
+	a->plan.uid = o->uid;
+	a->plan.gid = o->gid;
+	a->plan.groups = o->groups;
+	a->plan.ngroups = o->ngroups;
 	return 0;
 }
 

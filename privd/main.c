@@ -10,12 +10,12 @@
 #include "policy/explain.h"
 #include "policy/config_check.h"
 #include "common/log.h"
+#include "common/userdb.h"
 #include "common/util.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -57,76 +57,112 @@ stdio_sanitize(void)
 	}
 }
 
-/* The listener program: explicit, beside us, or the libexec path; never PATH. */
+/*
+ * One of our programs (the listener, the look-up helper): explicit,
+ * beside us, or in the libexec directory; never through PATH.  It must be
+ * a regular executable file owned by root and writable by nobody else.
+ * Returns an O_PATH descriptor of the file checked, or -1 (logged).
+ */
 static int
-listener_program(const char *opt)
+program_open(const char *opt, const char *name, const char *what,
+    char *path, size_t len)
 {
-	static char path[PATH_MAX];
 	struct stat st;
 	int fd;
 
 	if (opt != NULL)
-		str_copy(path, opt, sizeof(path));
+		str_copy(path, opt, len);
 	else {
-		ssize_t n = readlink("/proc/self/exe", path, sizeof(path) - 1);
+		ssize_t n = readlink("/proc/self/exe", path, len - 1);
 		char *slash;
 		if (n > 0) {
 			path[n] = '\0';
 			if ((slash = strrchr(path, '/')) != NULL &&
-			    (size_t)(slash - path) + sizeof("/hinetd-listener") <= sizeof(path))
-				strcpy(slash, "/hinetd-listener");
+			    (size_t)(slash - path) + 1 + strlen(name) < len)
+				snprintf(slash + 1, len - (size_t)(slash + 1 - path),
+				    "%s", name);
 		}
 		if (n <= 0 || access(path, F_OK) == -1)
-			snprintf(path, sizeof(path), "%s/hinetd-listener", HINETD_LIBEXECDIR);
+			snprintf(path, len, "%s/%s", HINETD_LIBEXECDIR, name);
 	}
-	privd.listener_path = path;
 	if (path[0] != '/') {
-		log_warnx("listener program %s: not an absolute path", path);
+		log_warnx("%s %s: not an absolute path", what, path);
 		return -1;
 	}
 	if ((fd = open(path, O_PATH | O_CLOEXEC)) == -1) {
-		log_warn("listener program %s", path);
+		log_warn("%s %s", what, path);
 		return -1;
 	}
 	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode) ||
 	    !(st.st_mode & S_IXUSR)) {
-		log_warnx("listener program %s: not an executable file", path);
+		log_warnx("%s %s: not an executable file", what, path);
 		close(fd);
 		return -1;
 	}
 	if (st.st_uid != 0 || (st.st_mode & (S_IWGRP | S_IWOTH))) {
-		log_warnx("listener program %s: refused: must be owned by root and "
-		    "not writable by group or others", path);
+		log_warnx("%s %s: refused: must be owned by root and "
+		    "not writable by group or others", what, path);
 		close(fd);
 		return -1;
 	}
-	privd.listener_exe = fd;
+	return fd;
+}
+
+static int
+listener_program(const char *opt)
+{
+	static char path[PATH_MAX];
+
+	privd.listener_path = path;
+	privd.listener_exe = program_open(opt, "hinetd-listener",
+	    "listener program", path, sizeof(path));
+	return privd.listener_exe == -1 ? -1 : 0;
+}
+
+/*
+ * Every name-service look-up of a load is made by the look-up helper, a
+ * dynamically linked program, so the NSS modules glibc loads for them
+ * never map into privd (static, and small: common/userdb.h).
+ */
+static int
+userdb_start(void)
+{
+	static int fd = -1;
+	char path[PATH_MAX];
+
+	if (fd == -1 && (fd = program_open(NULL, "hinetd-userdb",
+	    "look-up helper", path, sizeof(path))) == -1)
+		return -1;
+	if (userdb_helper_start(fd) == -1) {
+		log_warn("look-up helper");
+		return -1;
+	}
 	return 0;
 }
 
 static int
 listener_user(const char *name)
 {
-	struct passwd *pw;
+	struct userdb_user u;
+	int found;
 
 	if (name == NULL) {
-		pw = getpwnam("hinetd");
-		if (pw == NULL)
-			pw = getpwnam("nobody");
+		found = userdb_user_by_name("hinetd", &u) == 0 ||
+		    userdb_user_by_name("nobody", &u) == 0;
 		name = "nobody";
 	} else
-		pw = getpwnam(name);
-	if (pw == NULL) {
+		found = userdb_user_by_name(name, &u) == 0;
+	if (!found) {
 		log_warnx("listener user %s: no such user", name);
 		return -1;
 	}
-	if (pw->pw_uid == 0) {
+	if (u.uid == 0) {
 		log_warnx("listener user %s: refused: the listener never runs as root",
-		    pw->pw_name);
+		    u.name);
 		return -1;
 	}
-	privd.listener_uid = pw->pw_uid;
-	privd.listener_gid = pw->pw_gid;
+	privd.listener_uid = u.uid;
+	privd.listener_gid = u.gid;
 	return 0;
 }
 
@@ -142,6 +178,8 @@ check_mode(int explain, int json)
 	struct config *cfg;
 	int rc, complete;
 
+	if (userdb_start() == -1)
+		return 1;
 	diag_init(&d);
 	cfg = config_load_keep(&privd.paths, &d);
 	complete = d.errors == 0;
@@ -157,6 +195,7 @@ check_mode(int explain, int json)
 	else
 		config_check_partial(cfg, &d);
 	(void)access_options_check(cfg, &d);
+	userdb_helper_stop();
 	for (int pass = 1; pass >= 0; pass--)
 		for (size_t i = 0; i < d.n; i++)
 			if ((d.is_error[i] != 0) == pass)
@@ -228,8 +267,14 @@ reload(void)
 
 	notify_send("RELOADING=1");
 	log_info("reloading configuration");
+	if (userdb_start() == -1) {
+		log_warnx("reload refused: no look-up helper");
+		notify_send("READY=1\nSTATUS=reload refused");
+		return;
+	}
 	diag_init(&d);
 	g = generation_load(privd.cur, &d);
+	userdb_helper_stop();
 	diag_log(&d);
 	diag_free(&d);
 	if (g == NULL) {
@@ -367,6 +412,8 @@ main(int argc, char *argv[])
 	 */
 	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) == -1)
 		fatal("PR_SET_DUMPABLE");
+	if (userdb_start() == -1)
+		exit(1);
 	if (listener_user(user) == -1 || listener_program(listener_opt) == -1)
 		exit(1);
 	if (pidfile_open(privd.pidfile) == -1)
@@ -374,6 +421,7 @@ main(int argc, char *argv[])
 
 	diag_init(&d);
 	privd.cur = generation_load(NULL, &d);
+	userdb_helper_stop();
 	diag_log(&d);
 	if (privd.cur == NULL) {
 		if (privd.debug == 0)

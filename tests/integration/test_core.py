@@ -13,7 +13,7 @@ import stat
 import subprocess
 import time
 
-from harness import (Hinetd, Runner, TESTBIN, BIN, talk, parse_probe,
+from harness import (Hinetd, Runner, TESTBIN, BIN, HINETD, talk, parse_probe,
                      proc_status, children_of, recv_all)
 
 PROBE = os.path.join(TESTBIN, "probe")
@@ -422,6 +422,50 @@ def socket_inodes(pid):
         if t.startswith("socket:["):
             out.add(t[8:-1])
     return out
+
+
+def file_mappings(pid):
+    """The files mapped into pid's memory."""
+    with open("/proc/%d/maps" % pid) as f:
+        return {l.split(None, 5)[5].strip() for l in f
+                if len(l.split(None, 5)) == 6 and l.split(None, 5)[5].startswith("/")}
+
+
+def test_privd_maps_no_name_service_module():
+    # Users, groups and the `user` option are resolved by hinetd-userdb, a
+    # helper run around each load: no NSS module ever maps into privd, at
+    # start or after a reload, and the answers still reach the services.
+    h = Hinetd("7022 stream tcp nowait daemon /usr/bin/id id -u\n",
+               allow="ALL: 127.0.0.2 : user nobody\n")
+    with h:
+        assert talk(7022) == b"1\n"
+        assert talk(7022, source="127.0.0.2") == b"65534\n"
+        h.write("inetd.conf", "7022 stream tcp nowait nobody.daemon /usr/bin/id id -g\n")
+        h.proc.send_signal(signal.SIGHUP)
+        h.wait_log(r"ready: ", count=2)
+        assert talk(7022) == b"1\n"
+        maps = file_mappings(h.proc.pid)
+        assert not [m for m in maps if "libnss_" in m], maps
+        with open(HINETD, "rb") as f:
+            static = b"/ld-linux" not in f.read(4096)
+        if static:
+            # static-pie (the default build): nothing but hinetd itself.
+            assert maps == {os.path.realpath(HINETD)}, maps
+        # Every helper was reaped: privd's only child is the listener.
+        assert children_of(h.proc.pid) == [h.listener_pid()]
+
+
+def test_missing_lookup_helper_is_a_startup_error():
+    # hinetd alone, without hinetd-userdb beside it (nor installed).
+    h = Hinetd("7023 stream tcp nowait nobody /bin/true true\n")
+    lone = os.path.join(h.dir, "bin")
+    os.mkdir(lone)
+    shutil.copy(HINETD, os.path.join(lone, "hinetd"))
+    h.listener = os.path.join(BIN, "hinetd-listener")
+    r = subprocess.run([os.path.join(lone, "hinetd")] + h.args()[1:],
+                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=10)
+    assert r.returncode == 1, r.stdout
+    assert b"look-up helper" in r.stdout and b"hinetd-userdb" in r.stdout, r.stdout
 
 
 def test_reload_keeps_sockets_and_swaps_services():

@@ -1,0 +1,434 @@
+/*
+ * userdb.c: user, group and service-port look-ups, in-process or through
+ * the look-up helper (see userdb.h for why the helper exists).
+ *
+ * The helper is the program hinetd-userdb (userdb/), executed with only
+ * the socket to its caller; it answers fixed-size requests with
+ * fixed-size replies, one at a time, until the socket closes.  The caller checks every reply (exact size,
+ * a NUL-terminated name, counts in range) and waits a bounded time for
+ * it, so a stuck name service fails a load instead of hanging privd.
+ */
+#include "common/userdb.h"
+#include "common/log.h"
+#include "common/util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdint.h>
+#include <string.h>
+#include <linux/close_range.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/time.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define HELPER_TIMEOUT_S 30     /* one look-up, at most */
+
+enum ud_op {
+	UD_USER_BY_NAME = 1,
+	UD_USER_BY_UID,
+	UD_GROUP_BY_NAME,
+	UD_GROUP_BY_GID,
+	UD_GROUPLIST,
+	UD_SERVICE_PORT,
+};
+
+struct ud_req {
+	uint32_t op;
+	uint32_t id;                    /* uid, gid, grouplist's base */
+	char     name[USERDB_NAME_MAX];
+	char     proto[4];              /* "tcp", "udp" */
+};
+
+struct ud_rep {
+	int32_t  result;                /* the direct function's return */
+	uint32_t id;                    /* uid, gid; port */
+	uint32_t gid;                   /* a user's primary group */
+	int32_t  n;                     /* grouplist: the count */
+	char     name[USERDB_NAME_MAX];
+	uint32_t groups[USERDB_GROUPS_MAX];
+};
+
+static int   helper_fd = -1;
+static pid_t helper_pid = -1;
+
+/* ---- the look-ups themselves ------------------------------------------ */
+
+static int
+copy_name(char *dst, const char *src)
+{
+	return str_copy(dst, src, USERDB_NAME_MAX) < USERDB_NAME_MAX ? 0 : -1;
+}
+
+static int
+from_passwd(const struct passwd *pw, struct userdb_user *out)
+{
+	if (pw == NULL || copy_name(out->name, pw->pw_name) == -1)
+		return -1;
+	out->uid = pw->pw_uid;
+	out->gid = pw->pw_gid;
+	return 0;
+}
+
+static int
+from_group(const struct group *gr, struct userdb_group *out)
+{
+	if (gr == NULL || copy_name(out->name, gr->gr_name) == -1)
+		return -1;
+	out->gid = gr->gr_gid;
+	return 0;
+}
+
+static int
+direct_user_by_name(const char *name, struct userdb_user *out)
+{
+	return from_passwd(getpwnam(name), out);
+}
+
+static int
+direct_user_by_uid(uid_t uid, struct userdb_user *out)
+{
+	return from_passwd(getpwuid(uid), out);
+}
+
+static int
+direct_group_by_name(const char *name, struct userdb_group *out)
+{
+	return from_group(getgrnam(name), out);
+}
+
+static int
+direct_group_by_gid(gid_t gid, struct userdb_group *out)
+{
+	return from_group(getgrgid(gid), out);
+}
+
+static int
+direct_grouplist(const char *user, gid_t base, gid_t *groups, int *n)
+{
+	int max = *n;
+
+	if (max < 0 || max > USERDB_GROUPS_MAX)
+		return -1;
+	if (getgrouplist(user, base, groups, n) == -1 || *n > max) {
+		if (*n > max || *n < 0)
+			*n = max;
+		return -1;
+	}
+	return *n;
+}
+
+static int
+direct_service_port(const char *name, const char *proto)
+{
+	struct servent *se = getservbyname(name, proto);
+
+	return se == NULL ? -1 : ntohs((uint16_t)se->s_port);
+}
+
+/* ---- the helper ------------------------------------------------------- */
+
+static void
+helper_answer(const struct ud_req *q, struct ud_rep *r)
+{
+	struct userdb_user u;
+	struct userdb_group g;
+	gid_t groups[USERDB_GROUPS_MAX];
+
+	memset(r, 0, sizeof(*r));
+	memset(&u, 0, sizeof(u));
+	memset(&g, 0, sizeof(g));
+	switch (q->op) {
+	case UD_USER_BY_NAME:
+	case UD_USER_BY_UID:
+		r->result = q->op == UD_USER_BY_NAME ?
+		    direct_user_by_name(q->name, &u) :
+		    direct_user_by_uid((uid_t)q->id, &u);
+		if (r->result == 0) {
+			r->id = u.uid;
+			r->gid = u.gid;
+			memcpy(r->name, u.name, sizeof(r->name));
+		}
+		break;
+	case UD_GROUP_BY_NAME:
+	case UD_GROUP_BY_GID:
+		r->result = q->op == UD_GROUP_BY_NAME ?
+		    direct_group_by_name(q->name, &g) :
+		    direct_group_by_gid((gid_t)q->id, &g);
+		if (r->result == 0) {
+			r->id = g.gid;
+			memcpy(r->name, g.name, sizeof(r->name));
+		}
+		break;
+	case UD_GROUPLIST:
+		r->n = USERDB_GROUPS_MAX;
+		r->result = direct_grouplist(q->name, (gid_t)q->id, groups, &r->n);
+		for (int i = 0; i < r->n; i++)
+			r->groups[i] = groups[i];
+		break;
+	case UD_SERVICE_PORT:
+		r->result = direct_service_port(q->name, q->proto);
+		break;
+	default:
+		r->result = -1;
+	}
+}
+
+void
+userdb_serve(int fd)
+{
+	struct ud_req q;
+	struct ud_rep r;
+	ssize_t n;
+
+	for (;;) {
+		n = recv(fd, &q, sizeof(q), MSG_TRUNC);
+		if (n == 0)
+			_exit(0);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n != (ssize_t)sizeof(q) ||
+		    memchr(q.name, '\0', sizeof(q.name)) == NULL ||
+		    memchr(q.proto, '\0', sizeof(q.proto)) == NULL)
+			_exit(1);
+		helper_answer(&q, &r);
+		if (send(fd, &r, sizeof(r), MSG_NOSIGNAL) != (ssize_t)sizeof(r))
+			_exit(1);
+	}
+}
+
+/*
+ * The child, between fork and exec: the socket on fd 3, nothing else
+ * above 2, no blocked signal, an empty environment.
+ */
+static void __attribute__((noreturn))
+helper_exec(int exec_fd, int sock)
+{
+	static char *const argv[] = { "hinetd-userdb", NULL };
+	static char *const envp[] = { NULL };
+	sigset_t none;
+	int xfd;
+
+	sigemptyset(&none);
+	if (sigprocmask(SIG_SETMASK, &none, NULL) == -1 ||
+	    (xfd = fcntl(exec_fd, F_DUPFD_CLOEXEC, 4)) == -1 ||
+	    (sock == 3 ? fcntl(3, F_SETFD, 0) : dup2(sock, 3)) == -1 ||
+	    close_range(4, ~0U, CLOSE_RANGE_CLOEXEC) == -1)
+		_exit(127);
+	syscall(SYS_execveat, xfd, "", argv, envp, AT_EMPTY_PATH);
+	_exit(127);
+}
+
+int
+userdb_helper_start(int exec_fd)
+{
+	struct timeval tv = { .tv_sec = HELPER_TIMEOUT_S };
+	int sv[2];
+	pid_t pid;
+
+	if (helper_fd != -1) {
+		errno = EBUSY;
+		return -1;
+	}
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) == -1)
+		return -1;
+	if (setsockopt(sv[0], SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) == -1 ||
+	    setsockopt(sv[0], SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)) == -1 ||
+	    (pid = fork()) == -1) {
+		int e = errno;
+		close(sv[0]);
+		close(sv[1]);
+		errno = e;
+		return -1;
+	}
+	if (pid == 0)
+		helper_exec(exec_fd, sv[1]);
+	close(sv[1]);
+	helper_fd = sv[0];
+	helper_pid = pid;
+	return 0;
+}
+
+pid_t
+userdb_helper_pid(void)
+{
+	return helper_pid;
+}
+
+void
+userdb_helper_stop(void)
+{
+	if (helper_fd >= 0)
+		close(helper_fd);
+	helper_fd = -1;
+	if (helper_pid == -1)
+		return;
+	/* Done with it; it may be stuck in a name service. */
+	kill(helper_pid, SIGKILL);
+	while (waitpid(helper_pid, NULL, 0) == -1 && errno == EINTR)
+		;
+	helper_pid = -1;
+}
+
+/*
+ * Ask the helper.  0 with *r checked; -1 when it failed, after which the
+ * helper is ended and every later look-up fails (never silently made
+ * in-process instead: the caller asked for the helper).
+ */
+static int
+helper_ask(uint32_t op, uint32_t id, const char *name, const char *proto,
+    struct ud_rep *r)
+{
+	struct ud_req q;
+	ssize_t n = -1;
+	int e = 0;
+
+	if (helper_pid == -1)
+		return -1;              /* ended after a failure */
+	memset(&q, 0, sizeof(q));
+	q.op = op;
+	q.id = id;
+	if ((name != NULL && copy_name(q.name, name) == -1) ||
+	    (proto != NULL && str_copy(q.proto, proto, sizeof(q.proto)) >=
+	    sizeof(q.proto)))
+		return -1;              /* too long to exist: not found */
+	if (send(helper_fd, &q, sizeof(q), MSG_NOSIGNAL) != (ssize_t)sizeof(q)) {
+		e = errno;
+		goto failed;
+	}
+	do
+		n = recv(helper_fd, r, sizeof(*r), MSG_TRUNC);
+	while (n == -1 && errno == EINTR);
+	e = n == -1 ? errno : 0;
+	if (n != (ssize_t)sizeof(*r) || r->result < -1 ||
+	    memchr(r->name, '\0', sizeof(r->name)) == NULL ||
+	    r->n < 0 || r->n > USERDB_GROUPS_MAX)
+		goto failed;
+	return 0;
+failed:
+	if (e == EAGAIN)
+		log_warnx("user look-up helper: no answer in %d s", HELPER_TIMEOUT_S);
+	else if (e != 0)
+		log_warnx("user look-up helper: %s", strerror(e));
+	else
+		log_warnx("user look-up helper: a bad or missing answer");
+	userdb_helper_stop();
+	helper_fd = -2;         /* failed: later look-ups fail too, until stop */
+	return -1;
+}
+
+/* Is a helper in charge (running, or failed during this session)? */
+static int
+helper_on(void)
+{
+	return helper_fd != -1;
+}
+
+/* ---- the interface ---------------------------------------------------- */
+
+static int
+user_reply(const struct ud_rep *r, struct userdb_user *out)
+{
+	if (r->result != 0)
+		return -1;
+	out->uid = (uid_t)r->id;
+	out->gid = (gid_t)r->gid;
+	memcpy(out->name, r->name, sizeof(out->name));
+	return 0;
+}
+
+static int
+group_reply(const struct ud_rep *r, struct userdb_group *out)
+{
+	if (r->result != 0)
+		return -1;
+	out->gid = (gid_t)r->id;
+	memcpy(out->name, r->name, sizeof(out->name));
+	return 0;
+}
+
+int
+userdb_user_by_name(const char *name, struct userdb_user *out)
+{
+	struct ud_rep r;
+
+	if (!helper_on())
+		return direct_user_by_name(name, out);
+	if (helper_ask(UD_USER_BY_NAME, 0, name, NULL, &r) == -1)
+		return -1;
+	return user_reply(&r, out);
+}
+
+int
+userdb_user_by_uid(uid_t uid, struct userdb_user *out)
+{
+	struct ud_rep r;
+
+	if (!helper_on())
+		return direct_user_by_uid(uid, out);
+	if (helper_ask(UD_USER_BY_UID, (uint32_t)uid, NULL, NULL, &r) == -1)
+		return -1;
+	return user_reply(&r, out);
+}
+
+int
+userdb_group_by_name(const char *name, struct userdb_group *out)
+{
+	struct ud_rep r;
+
+	if (!helper_on())
+		return direct_group_by_name(name, out);
+	if (helper_ask(UD_GROUP_BY_NAME, 0, name, NULL, &r) == -1)
+		return -1;
+	return group_reply(&r, out);
+}
+
+int
+userdb_group_by_gid(gid_t gid, struct userdb_group *out)
+{
+	struct ud_rep r;
+
+	if (!helper_on())
+		return direct_group_by_gid(gid, out);
+	if (helper_ask(UD_GROUP_BY_GID, (uint32_t)gid, NULL, NULL, &r) == -1)
+		return -1;
+	return group_reply(&r, out);
+}
+
+int
+userdb_grouplist(const char *user, gid_t base, gid_t *groups, int *n)
+{
+	struct ud_rep r;
+	int max = *n;
+
+	if (max < 0 || max > USERDB_GROUPS_MAX)
+		return -1;
+	if (!helper_on())
+		return direct_grouplist(user, base, groups, n);
+	if (helper_ask(UD_GROUPLIST, (uint32_t)base, user, NULL, &r) == -1)
+		return -1;
+	if (r.result != -1 && r.result != r.n)
+		return -1;
+	*n = r.n < max ? r.n : max;
+	for (int i = 0; i < *n; i++)
+		groups[i] = (gid_t)r.groups[i];
+	return r.result == -1 || r.n > max ? -1 : r.n;
+}
+
+int
+userdb_service_port(const char *name, const char *proto)
+{
+	struct ud_rep r;
+
+	if (!helper_on())
+		return direct_service_port(name, proto);
+	if (helper_ask(UD_SERVICE_PORT, 0, name, proto, &r) == -1)
+		return -1;
+	return r.result >= 1 && r.result <= 65535 ? r.result : -1;
+}
