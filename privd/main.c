@@ -60,7 +60,8 @@ stdio_sanitize(void)
 /*
  * One of our programs (the listener, the look-up helper): explicit,
  * beside us, or in the libexec directory; never through PATH.  It must be
- * a regular executable file owned by root and writable by nobody else.
+ * a regular executable file owned by root (or by the caller, for -t/-T
+ * run by a user) and writable by nobody else.
  * Returns an O_PATH descriptor of the file checked, or -1 (logged).
  */
 static int
@@ -99,7 +100,9 @@ program_open(const char *opt, const char *name, const char *what,
 		close(fd);
 		return -1;
 	}
-	if (st.st_uid != 0 || (st.st_mode & (S_IWGRP | S_IWOTH))) {
+	/* Root's or, for hinetd -t/-T run by another user, that user's. */
+	if ((st.st_uid != 0 && st.st_uid != geteuid()) ||
+	    (st.st_mode & (S_IWGRP | S_IWOTH))) {
 		log_warnx("%s %s: refused: must be owned by root and "
 		    "not writable by group or others", what, path);
 		close(fd);
