@@ -9,6 +9,7 @@
  * it, so a stuck name service fails a load instead of hanging privd.
  */
 #include "common/userdb.h"
+#include "common/userdb_wire.h"
 #include "common/log.h"
 #include "common/util.h"
 
@@ -22,6 +23,7 @@
 #include <stdint.h>
 #include <string.h>
 #include <linux/close_range.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
@@ -30,33 +32,23 @@
 
 #define HELPER_TIMEOUT_S 30     /* one look-up, at most */
 
-enum ud_op {
-	UD_USER_BY_NAME = 1,
-	UD_USER_BY_UID,
-	UD_GROUP_BY_NAME,
-	UD_GROUP_BY_GID,
-	UD_GROUPLIST,
-	UD_SERVICE_PORT,
-};
-
-struct ud_req {
-	uint32_t op;
-	uint32_t id;                    /* uid, gid, grouplist's base */
-	char     name[USERDB_NAME_MAX];
-	char     proto[4];              /* "tcp", "udp" */
-};
-
-struct ud_rep {
-	int32_t  result;                /* the direct function's return */
-	uint32_t id;                    /* uid, gid; port */
-	uint32_t gid;                   /* a user's primary group */
-	int32_t  n;                     /* grouplist: the count */
-	char     name[USERDB_NAME_MAX];
-	uint32_t groups[USERDB_GROUPS_MAX];
-};
-
 static int   helper_fd = -1;
 static pid_t helper_pid = -1;
+
+/*
+ * The answers of this helper session, so that a load of 1000 services
+ * run as one user asks the helper three times, not 3000.  A mapping of
+ * its own, unmapped when the helper stops: nothing stays in privd.
+ */
+#define CACHE_N 32
+
+struct cache_entry {
+	struct ud_req q;
+	struct ud_rep r;
+};
+
+static struct cache_entry *cache;
+static size_t cache_used, cache_next;
 
 /* ---- the look-ups themselves ------------------------------------------ */
 
@@ -132,6 +124,50 @@ direct_service_port(const char *name, const char *proto)
 	return se == NULL ? -1 : ntohs((uint16_t)se->s_port);
 }
 
+/* ---- the messages ----------------------------------------------------- */
+
+int
+userdb_request_check(const void *buf, size_t len)
+{
+	struct ud_req q;
+
+	if (len != sizeof(q))
+		return -1;
+	memcpy(&q, buf, sizeof(q));
+	if (q.op < UD_USER_BY_NAME || q.op > UD_SERVICE_PORT ||
+	    memchr(q.name, '\0', sizeof(q.name)) == NULL ||
+	    memchr(q.proto, '\0', sizeof(q.proto)) == NULL)
+		return -1;
+	return 0;
+}
+
+int
+userdb_reply_check(uint32_t op, const void *buf, size_t len)
+{
+	struct ud_rep r;
+
+	if (len != sizeof(r))
+		return -1;
+	memcpy(&r, buf, sizeof(r));
+	if (memchr(r.name, '\0', sizeof(r.name)) == NULL ||
+	    r.n < 0 || r.n > USERDB_GROUPS_MAX)
+		return -1;
+	switch (op) {
+	case UD_USER_BY_NAME:
+	case UD_USER_BY_UID:
+	case UD_GROUP_BY_NAME:
+	case UD_GROUP_BY_GID:
+		return r.result == 0 || r.result == -1 ? 0 : -1;
+	case UD_GROUPLIST:
+		return r.result == -1 || r.result == r.n ? 0 : -1;
+	case UD_SERVICE_PORT:
+		return r.result == -1 || (r.result >= 1 && r.result <= 65535) ?
+		    0 : -1;
+	default:
+		return -1;
+	}
+}
+
 /* ---- the helper ------------------------------------------------------- */
 
 static void
@@ -193,9 +229,7 @@ userdb_serve(int fd)
 			_exit(0);
 		if (n == -1 && errno == EINTR)
 			continue;
-		if (n != (ssize_t)sizeof(q) ||
-		    memchr(q.name, '\0', sizeof(q.name)) == NULL ||
-		    memchr(q.proto, '\0', sizeof(q.proto)) == NULL)
+		if (n < 0 || userdb_request_check(&q, (size_t)n) == -1)
 			_exit(1);
 		helper_answer(&q, &r);
 		if (send(fd, &r, sizeof(r), MSG_NOSIGNAL) != (ssize_t)sizeof(r))
@@ -252,6 +286,11 @@ userdb_helper_start(int exec_fd)
 	close(sv[1]);
 	helper_fd = sv[0];
 	helper_pid = pid;
+	cache = mmap(NULL, CACHE_N * sizeof(*cache), PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (cache == MAP_FAILED)
+		cache = NULL;           /* no cache: every look-up is asked */
+	cache_used = cache_next = 0;
 	return 0;
 }
 
@@ -267,6 +306,9 @@ userdb_helper_stop(void)
 	if (helper_fd >= 0)
 		close(helper_fd);
 	helper_fd = -1;
+	if (cache != NULL)
+		munmap(cache, CACHE_N * sizeof(*cache));
+	cache = NULL;
 	if (helper_pid == -1)
 		return;
 	/* Done with it; it may be stuck in a name service. */
@@ -298,6 +340,11 @@ helper_ask(uint32_t op, uint32_t id, const char *name, const char *proto,
 	    (proto != NULL && str_copy(q.proto, proto, sizeof(q.proto)) >=
 	    sizeof(q.proto)))
 		return -1;              /* too long to exist: not found */
+	for (size_t i = 0; cache != NULL && i < cache_used; i++)
+		if (memcmp(&cache[i].q, &q, sizeof(q)) == 0) {
+			*r = cache[i].r;
+			return 0;
+		}
 	if (send(helper_fd, &q, sizeof(q), MSG_NOSIGNAL) != (ssize_t)sizeof(q)) {
 		e = errno;
 		goto failed;
@@ -306,10 +353,15 @@ helper_ask(uint32_t op, uint32_t id, const char *name, const char *proto,
 		n = recv(helper_fd, r, sizeof(*r), MSG_TRUNC);
 	while (n == -1 && errno == EINTR);
 	e = n == -1 ? errno : 0;
-	if (n != (ssize_t)sizeof(*r) || r->result < -1 ||
-	    memchr(r->name, '\0', sizeof(r->name)) == NULL ||
-	    r->n < 0 || r->n > USERDB_GROUPS_MAX)
+	if (n < 0 || userdb_reply_check(op, r, (size_t)n) == -1)
 		goto failed;
+	if (cache != NULL) {
+		cache[cache_next].q = q;
+		cache[cache_next].r = *r;
+		cache_next = (cache_next + 1) % CACHE_N;
+		if (cache_used < CACHE_N)
+			cache_used++;
+	}
 	return 0;
 failed:
 	if (e == EAGAIN)
@@ -413,8 +465,6 @@ userdb_grouplist(const char *user, gid_t base, gid_t *groups, int *n)
 		return direct_grouplist(user, base, groups, n);
 	if (helper_ask(UD_GROUPLIST, (uint32_t)base, user, NULL, &r) == -1)
 		return -1;
-	if (r.result != -1 && r.result != r.n)
-		return -1;
 	*n = r.n < max ? r.n : max;
 	for (int i = 0; i < *n; i++)
 		groups[i] = (gid_t)r.groups[i];
@@ -430,5 +480,5 @@ userdb_service_port(const char *name, const char *proto)
 		return direct_service_port(name, proto);
 	if (helper_ask(UD_SERVICE_PORT, 0, name, proto, &r) == -1)
 		return -1;
-	return r.result >= 1 && r.result <= 65535 ? r.result : -1;
+	return r.result;
 }

@@ -14,6 +14,8 @@
 #ifndef HINETD_USERDB_H
 #define HINETD_USERDB_H
 
+#include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #define USERDB_NAME_MAX   256   /* with the NUL; longer names: not found */
@@ -55,6 +57,12 @@ int   userdb_helper_start(int exec_fd);
 void  userdb_helper_stop(void);
 /* The helper's pid, -1 when none runs (for tests). */
 pid_t userdb_helper_pid(void);
+/*
+ * The checks each message gets (exported for the fuzzer): a request the
+ * helper received, a reply to a request of kind op.  0 or -1.
+ */
+int   userdb_request_check(const void *buf, size_t len);
+int   userdb_reply_check(uint32_t op, const void *buf, size_t len);
 /* The helper's side: answer on fd until it closes, then _exit(0). */
 void  userdb_serve(int fd) __attribute__((noreturn));
 

@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -20,7 +21,7 @@ config_read_file(const char *path, size_t max, char **text, size_t *len,
 {
 	struct stat st;
 	char *buf;
-	size_t have = 0;
+	size_t have = 0, cap;
 	ssize_t n;
 	int fd;
 
@@ -39,9 +40,20 @@ config_read_file(const char *path, size_t max, char **text, size_t *len,
 		close(fd);
 		return -1;
 	}
-	buf = xmalloc(max + 1);
+	/*
+	 * Sized by the file (one byte more, to see it end), grown if it grows
+	 * while read: never max bytes for a small file, which would stay in
+	 * privd's heap as long as the configuration.
+	 */
+	cap = st.st_size >= 0 && (uintmax_t)st.st_size < max ?
+	    (size_t)st.st_size + 1 : max + 1;
+	buf = xmalloc(cap + 1);
 	for (;;) {
-		n = read(fd, buf + have, max + 1 - have);
+		if (have == cap) {
+			cap = cap > max / 2 ? max + 1 : cap * 2;
+			buf = xreallocarray(buf, cap + 1, 1);
+		}
+		n = read(fd, buf + have, cap - have);
 		if (n == -1 && errno == EINTR)
 			continue;
 		if (n == -1) {

@@ -14,11 +14,19 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-static struct child *tab;       /* open addressing, linear probing; pid 0 = free */
-static size_t tab_cap;          /* power of two */
+/*
+ * Open addressing, linear probing; pid 0 = free.  The table is a mapping
+ * of its own, grown when half full and shrunk when under an eighth full,
+ * so a burst of children leaves nothing behind in privd's memory.
+ */
+#define TAB_MIN 64
+
+static struct child *tab;
+static size_t tab_cap;          /* power of two, 0 before the first child */
 static size_t tab_used;
 
 static size_t
@@ -28,13 +36,21 @@ slot_of(pid_t pid)
 }
 
 static void
-tab_grow(void)
+tab_resize(size_t cap)
 {
 	struct child *old = tab;
 	size_t oldcap = tab_cap;
+	void *m;
 
-	tab_cap = oldcap ? oldcap * 2 : 64;
-	tab = xcalloc(tab_cap, sizeof(*tab));
+	m = mmap(NULL, cap * sizeof(*tab), PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (m == MAP_FAILED) {
+		if (cap < oldcap)
+			return;         /* stay large */
+		fatal("child table");
+	}
+	tab = m;
+	tab_cap = cap;
 	for (size_t i = 0; i < oldcap; i++) {
 		if (old[i].pid == 0)
 			continue;
@@ -43,7 +59,8 @@ tab_grow(void)
 			s = (s + 1) & (tab_cap - 1);
 		tab[s] = old[i];
 	}
-	free(old);
+	if (old != NULL)
+		munmap(old, oldcap * sizeof(*tab));
 }
 
 struct child *
@@ -52,7 +69,7 @@ children_add(pid_t pid)
 	size_t s;
 
 	if ((tab_used + 1) * 2 > tab_cap)
-		tab_grow();
+		tab_resize(tab_cap ? tab_cap * 2 : TAB_MIN);
 	s = slot_of(pid);
 	while (tab[s].pid != 0)
 		s = (s + 1) & (tab_cap - 1);
@@ -84,7 +101,10 @@ children_find(pid_t pid)
 	return NULL;
 }
 
-/* Remove by backward shift so probing chains stay intact. */
+/*
+ * Remove by backward shift so probing chains stay intact.  c and every
+ * other entry pointer are invalid afterwards (the table may shrink).
+ */
 static void
 children_del(struct child *c)
 {
@@ -104,6 +124,8 @@ children_del(struct child *c)
 		i = j;
 	}
 	tab_used--;
+	if (tab_cap > TAB_MIN && tab_used * 8 < tab_cap)
+		tab_resize(tab_cap / 2);
 }
 
 unsigned

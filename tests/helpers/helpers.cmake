@@ -14,3 +14,6 @@ add_executable(probe_static ${CMAKE_CURRENT_LIST_DIR}/probe.c)
 target_compile_options(probe_static PRIVATE -fno-sanitize=all)
 target_link_options(probe_static PRIVATE -fno-sanitize=all -static)
 set_target_properties(probe_static PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/tests)
+# A look-up helper that misbehaves on request (test_userdb).
+add_executable(evil_userdb ${CMAKE_CURRENT_LIST_DIR}/evil_userdb.c)
+set_target_properties(evil_userdb PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/tests)

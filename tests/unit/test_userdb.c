@@ -2,8 +2,9 @@
  * test_userdb.c: unit tests of common/userdb.c with the real helper
  * program (hinetd-userdb): answers equal the in-process ones, names too
  * long to exist are not found without harming the helper, the helper
- * keeps only fds 0-3 and no_new_privs, and once it dies every look-up
- * fails (never made in-process behind the caller's back) until stop.
+ * keeps only fds 0-3 and no_new_privs, and once it dies or answers
+ * wrongly (tests/helpers/evil_userdb.c) every look-up fails (never made
+ * in-process behind the caller's back) until stop.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -201,9 +202,12 @@ test_dead_helper_fails_lookups(void **state)
 	assert_int_equal(userdb_helper_start(exec_fd), 0);
 	assert_int_equal(userdb_user_by_name("root", &u), 0);
 	assert_int_equal(kill(userdb_helper_pid(), SIGKILL), 0);
-	/* In-process these would all succeed. */
-	assert_int_equal(userdb_user_by_name("root", &u), -1);
+	/*
+	 * In-process these would all succeed.  The first is new (the answer
+	 * about "root" by name is the session's to reuse until a failure).
+	 */
 	assert_int_equal(userdb_user_by_uid(0, &u), -1);
+	assert_int_equal(userdb_user_by_name("root", &u), -1);
 	assert_int_equal(userdb_grouplist("root", 0, groups, &n), -1);
 	assert_int_equal(userdb_service_port("ssh", "tcp"), -1);
 	assert_int_equal(userdb_helper_pid(), -1);      /* reaped */
@@ -217,6 +221,70 @@ test_dead_helper_fails_lookups(void **state)
 	userdb_helper_stop();
 }
 
+/* One bad answer ends the helper and fails the rest of the session. */
+static void
+bad_answer(int evil_fd, int (*ask)(const char *), const char *name)
+{
+	struct userdb_user u;
+
+	assert_int_equal(userdb_helper_start(evil_fd), 0);
+	assert_int_equal(userdb_user_by_name("root", &u), 0);   /* it answers */
+	assert_int_equal(u.uid, 0);
+	assert_int_equal(ask(name), -1);
+	assert_int_equal(userdb_helper_pid(), -1);              /* killed, reaped */
+	assert_int_equal(userdb_user_by_name("root", &u), -1);
+	userdb_helper_stop();
+}
+
+static int
+ask_user(const char *name)
+{
+	struct userdb_user u;
+
+	return userdb_user_by_name(name, &u);
+}
+
+static int
+ask_groups(const char *name)
+{
+	gid_t groups[USERDB_GROUPS_MAX];
+	int n = USERDB_GROUPS_MAX;
+
+	return userdb_grouplist(name, 0, groups, &n) == -1 ? -1 : 0;
+}
+
+static int
+ask_port(const char *name)
+{
+	return userdb_service_port(name, "tcp") == -1 ? -1 : 0;
+}
+
+static void
+test_bad_answers_are_refused(void **state)
+{
+	struct userdb_user u;
+	int evil_fd;
+
+	(void)state;
+	evil_fd = open(HINETD_EVIL_USERDB_PATH, O_PATH | O_CLOEXEC);
+	assert_true(evil_fd >= 0);
+	bad_answer(evil_fd, ask_user, "short");
+	bad_answer(evil_fd, ask_user, "long");
+	bad_answer(evil_fd, ask_user, "nonul");
+	bad_answer(evil_fd, ask_user, "badresult");
+	bad_answer(evil_fd, ask_user, "exit");
+	bad_answer(evil_fd, ask_groups, "badcount");
+	bad_answer(evil_fd, ask_groups, "mismatch");
+	bad_answer(evil_fd, ask_port, "port0");
+	/* A plain "not found" is an answer, not a failure. */
+	assert_int_equal(userdb_helper_start(evil_fd), 0);
+	assert_int_equal(userdb_user_by_name("someone", &u), -1);
+	assert_true(userdb_helper_pid() > 0);
+	assert_int_equal(userdb_user_by_name("root", &u), 0);
+	userdb_helper_stop();
+	close(evil_fd);
+}
+
 int
 main(void)
 {
@@ -227,6 +295,7 @@ main(void)
 		cmocka_unit_test(test_started_twice),
 		cmocka_unit_test(test_helper_holds_only_its_socket),
 		cmocka_unit_test(test_dead_helper_fails_lookups),
+		cmocka_unit_test(test_bad_answers_are_refused),
 	};
 
 	signal(SIGPIPE, SIG_IGN);
