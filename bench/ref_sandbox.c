@@ -4,6 +4,11 @@
  * separation (one process, no listener, no fd passing, no logging).
  *
  *   ref_sandbox PORT PROGRAM UID GID SYSCALLS-FILE
+ *   ref_sandbox --cost N UID GID SYSCALLS-FILE
+ *
+ * With --cost it serves nothing: it spawns N children the same way, each
+ * times its own confinement steps (clock_gettime around each group, no
+ * execve), and prints the median cost of each step per child.
  *
  * SYSCALLS-FILE lists the syscalls to deny, one per line: a name alone
  * answers EPERM, "enosys NAME" answers ENOSYS (bench/run.sh writes it from
@@ -30,6 +35,8 @@
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
 
 
 struct spawn_args {
@@ -80,6 +87,115 @@ child(void *arg)
 	sys(SYS_execve, (long)a->path, (long)a->argv, (long)a->envp, 0);
 	sys(SYS_exit, 127, 0, 0, 0);
 	return 127;
+}
+
+/* --cost: the same steps as child(), each group timed, then _exit. */
+enum { T_FDS, T_BSET, T_CREDS, T_NNP, T_SECCOMP, T_N };
+static const char *const t_name[T_N] = {
+	"setsid + stdio + close_range", "bounding set (one prctl per capability)",
+	"securebits + setgroups/setresgid/setresuid + capset", "no_new_privs",
+	"seccomp filter",
+};
+
+struct cost_args {
+	struct spawn_args a;
+	double t[T_N + 1];              /* written by the child (CLONE_VM) */
+};
+
+static double
+now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e6 + (double)ts.tv_nsec / 1e3;
+}
+
+static int
+cost_child(void *arg)
+{
+	struct cost_args *ca = arg;
+	const struct spawn_args *a = &ca->a;
+	double t0 = now_us(), t1, t2, t3, t4, t5;
+
+	if (sys(SYS_setsid, 0, 0, 0, 0) < 0 ||
+	    sys(SYS_dup3, a->sock, 0, 0, 0) < 0 ||
+	    sys(SYS_dup3, a->sock, 1, 0, 0) < 0 ||
+	    sys(SYS_dup3, a->sock, 2, 0, 0) < 0 ||
+	    sys(SYS_close_range, 3, ~0L, 0, 0) < 0)
+		sys(SYS_exit, 126, 0, 0, 0);
+	t1 = now_us();
+	for (int c = 0; c <= a->last_cap; c++)
+		sys(SYS_prctl, PR_CAPBSET_DROP, c, 0, 0);
+	t2 = now_us();
+	if (sys(SYS_prctl, PR_SET_SECUREBITS, SECBIT_NOROOT | SECBIT_NOROOT_LOCKED |
+	    SECBIT_NO_SETUID_FIXUP | SECBIT_NO_SETUID_FIXUP_LOCKED |
+	    SECBIT_KEEP_CAPS_LOCKED | SECBIT_NO_CAP_AMBIENT_RAISE |
+	    SECBIT_NO_CAP_AMBIENT_RAISE_LOCKED, 0, 0) < 0 ||
+	    sys(SYS_setgroups, 0, 0, 0, 0) < 0 ||
+	    sys(SYS_setresgid, a->gid, a->gid, a->gid, 0) < 0 ||
+	    sys(SYS_setresuid, a->uid, a->uid, a->uid, 0) < 0 ||
+	    sys(SYS_capset, (long)&a->hdr, (long)a->data, 0, 0) < 0)
+		sys(SYS_exit, 126, 0, 0, 0);
+	t3 = now_us();
+	if (sys(SYS_prctl, PR_SET_NO_NEW_PRIVS, 1, 0, 0) < 0)
+		sys(SYS_exit, 126, 0, 0, 0);
+	t4 = now_us();
+	if (sys(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, (long)&a->prog, 0) < 0)
+		sys(SYS_exit, 126, 0, 0, 0);
+	t5 = now_us();
+	ca->t[T_FDS] = t1 - t0;
+	ca->t[T_BSET] = t2 - t1;
+	ca->t[T_CREDS] = t3 - t2;
+	ca->t[T_NNP] = t4 - t3;
+	ca->t[T_SECCOMP] = t5 - t4;
+	ca->t[T_N] = t5 - t0;
+	sys(SYS_exit, 0, 0, 0, 0);
+	return 0;
+}
+
+static int
+cmp_double(const void *x, const void *y)
+{
+	double a = *(const double *)x, b = *(const double *)y;
+
+	return (a > b) - (a < b);
+}
+
+static void
+cost(struct spawn_args *a, int n)
+{
+	static char stack[64 * 1024] __attribute__((aligned(16)));
+	static struct cost_args ca;
+	double *t[T_N + 1];
+	int st;
+
+	for (int k = 0; k <= T_N; k++)
+		if ((t[k] = calloc((size_t)n, sizeof(double))) == NULL)
+			exit(1);
+	ca.a = *a;
+	if ((ca.a.sock = open("/dev/null", O_RDWR)) < 0)
+		exit(1);
+	for (int i = 0; i < n; i++) {
+		memset(ca.t, 0, sizeof(ca.t));
+		pid_t pid = clone(cost_child, stack + sizeof(stack),
+		    CLONE_VM | CLONE_VFORK | SIGCHLD, &ca);
+		if (pid < 0 || waitpid(pid, &st, 0) != pid ||
+		    !WIFEXITED(st) || WEXITSTATUS(st) != 0) {
+			fprintf(stderr, "ref_sandbox: a --cost child failed\n");
+			exit(1);
+		}
+		for (int k = 0; k <= T_N; k++)
+			t[k][i] = ca.t[k];
+	}
+	printf("sandbox cost per child (median of %d, microseconds):", n);
+	for (int k = 0; k <= T_N; k++) {
+		qsort(t[k], (size_t)n, sizeof(double), cmp_double);
+		printf("%s %s %.1f", k ? ";" : "", k < T_N ? t_name[k] : "total",
+		    t[k][n / 2]);
+	}
+	printf(" (%u BPF instructions, %d capabilities)\n", a->prog.len,
+	    a->last_cap + 1);
 }
 
 static const unsigned long ns_flags[] = {
@@ -167,9 +283,14 @@ main(int argc, char **argv)
 	struct spawn_args a;
 	int lfd;
 
-	if (argc != 6) {
-		fprintf(stderr, "usage: %s PORT PROGRAM UID GID SYSCALLS-FILE\n",
-		    argv[0]);
+	int costn = 0;
+
+	if (argc == 6 && strcmp(argv[1], "--cost") == 0 &&
+	    (costn = atoi(argv[2])) > 0 && costn <= 100000) {
+		argv[2] = "/bin/true";  /* never run: no execve with --cost */
+	} else if (argc != 6) {
+		fprintf(stderr, "usage: %s PORT PROGRAM UID GID SYSCALLS-FILE\n"
+		    "       %s --cost N UID GID SYSCALLS-FILE\n", argv[0], argv[0]);
 		exit(2);
 	}
 	memset(&a, 0, sizeof(a));
@@ -186,6 +307,10 @@ main(int argc, char **argv)
 	    a.last_cap++)
 		;
 	build_filter(argv[5], &a.prog);
+	if (costn > 0) {
+		cost(&a, costn);
+		return 0;
+	}
 
 	lfd = ref_listen(argv[1]);
 	signal(SIGCHLD, SIG_IGN);

@@ -902,9 +902,22 @@ done
 ulimit -Sn "$ORIG_NOFILE" 2>/dev/null
 MATRIX_S=$(($(date +%s) - T_START))
 
+# What each confinement step costs a child (ref_sandbox's own steps, the
+# same as hinetd's, timed inside the child): where the sandbox's share of
+# every exec'd connection goes.
+extras_sandbox_cost() {
+	if [ -n "${SKIP[ref_sandbox]:-}" ]; then
+		extra "sandbox cost: skipped, ${SKIP[ref_sandbox]}"
+		return
+	fi
+	extra "$("$TOOLS/ref_sandbox" --cost 1000 "$NOBODY_UID" "$NOBODY_GID" \
+	    "$SANDBOX_DENY" 2>>"$LOGS/ref_sandbox.log" || echo "sandbox cost: ref_sandbox --cost failed")"
+}
+
 if [ "$EXTRAS" = 0 ]; then
 	extra "skipped (--no-extras)"
 elif [ "$EXTRAS" = 1 ]; then
+	extras_sandbox_cost
 	if [ "$HINETD_OK" = 1 ]; then
 		# the extras need many descriptors: soft limit = hard limit
 		ulimit -Sn "$(ulimit -Hn)" 2>/dev/null

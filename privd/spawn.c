@@ -271,7 +271,9 @@ spawn_start(const struct spawn_plan *plan, const struct spawn_io *io,
 		return -1;
 	}
 	c->status_fd = p[1];
-	pid = clone(child_main, stack_top, SPAWN_CLONE_FLAGS, c);
+	c->in_use = 1;
+	pid = clone(child_main, stack_top, SPAWN_CLONE_FLAGS | CLONE_CHILD_CLEARTID,
+	    c, NULL, NULL, &c->in_use);
 	if (pid == -1)
 		*err = errno;
 	close(p[1]);

@@ -185,6 +185,28 @@ slot_unmap(void *m, size_t len)
 		log_warn("munmap spawn slot");
 }
 
+static void
+slot_remove(size_t i)
+{
+	slot_unmap(busy[i].map, busy[i].len);
+	busy[i] = busy[--nbusy];
+}
+
+/*
+ * Take back every slot whose child the kernel says has left it (in_use
+ * cleared at its exec or exit), before privd has read the status pipe's
+ * end-of-file or reaped it: under load those events can wait behind many
+ * others, and the slots with them.
+ */
+static void
+slots_sweep(void)
+{
+	for (size_t i = nbusy; i-- > 0; )
+		if (busy[i].pid != 0 &&
+		    __atomic_load_n(&busy[i].child->in_use, __ATOMIC_ACQUIRE) == 0)
+			slot_remove(i);
+}
+
 struct spawn_child *
 spawn_slot_get(const struct spawn_plan *plan, const struct spawn_io *io,
     void **stack_top)
@@ -198,6 +220,7 @@ spawn_slot_get(const struct spawn_plan *plan, const struct spawn_io *io,
 		page = (size_t)sysconf(_SC_PAGESIZE);
 		std_len = page + SLOT_STACK + SLOT_ARENA_STD;
 	}
+	slots_sweep();
 	(void)arena_fill(&a, plan, io);
 	len = a.off <= SLOT_ARENA_STD ? std_len :
 	    page + SLOT_STACK + ((a.off + page - 1) & ~(page - 1));
@@ -218,13 +241,6 @@ spawn_slot_get(const struct spawn_plan *plan, const struct spawn_io *io,
 	nbusy++;
 	*stack_top = (char *)m + page + SLOT_STACK;
 	return c;
-}
-
-static void
-slot_remove(size_t i)
-{
-	slot_unmap(busy[i].map, busy[i].len);
-	busy[i] = busy[--nbusy];
 }
 
 void

@@ -7,8 +7,11 @@
  * So each child gets a slot of its own: a stack with a guard page below
  * it, and a private copy of its plan and I/O with every string, vector,
  * group list and filter program they point to.  The child reads nothing
- * else of privd's.  A slot is held until the child can no longer touch it
- * (see spawn_slot_release) and is then reused or unmapped.
+ * else of privd's.  A slot is held until the child can no longer touch it,
+ * and is then reused or unmapped: once the kernel has cleared the child's
+ * in_use word (looked at by every spawn_slot_get, so a busy privd does
+ * not pile up the slots of children that exec'd long ago), or at the
+ * latest when privd sees the child's exec or death (spawn_slot_release).
  */
 #ifndef HINETD_SPAWN_SLOT_H
 #define HINETD_SPAWN_SLOT_H
@@ -19,6 +22,13 @@ struct spawn_child {
 	struct spawn_plan plan;         /* the copy: points into this slot only */
 	struct spawn_io   io;
 	int               status_fd;    /* write end, close-on-exec */
+	/*
+	 * Nonzero until the child has left this memory: cloned with
+	 * CLONE_CHILD_CLEARTID on it, the kernel writes 0 here (in privd's
+	 * memory, which the child shares) once the child has exec'd or
+	 * exited.  Read with acquire ordering.
+	 */
+	pid_t             in_use;
 };
 
 /*
@@ -38,7 +48,7 @@ void spawn_slot_drop(struct spawn_child *c);
  * pid holds no slot.
  */
 void spawn_slot_release(pid_t pid);
-/* Slots held (children between clone and exec). */
+/* Slots held (children between clone and exec, as far as privd knows). */
 size_t spawn_slots_busy(void);
 
 #endif

@@ -243,6 +243,46 @@ test_failed_step_keeps_slot_until_reaped(void **state)
 	close(io.stdio_fd);
 }
 
+/*
+ * The kernel clears a child's in_use word once it has left privd's memory
+ * (CLONE_CHILD_CLEARTID): the next spawn takes its slot back even though
+ * privd has neither read the status pipe's end-of-file nor reaped it.
+ */
+static void
+test_slot_taken_back_before_eof_or_reap(void **state)
+{
+	char *argv[] = { "sh", "-c", "exit 0", NULL };
+	char *envp[] = { NULL };
+	struct spawn_plan plan;
+	struct spawn_io io = { .envp = envp };
+	enum spawn_step step = STEP_NONE;
+	siginfo_t si;
+	int err = 0, fd_a, status;
+	pid_t a, b;
+
+	(void)state;
+	child_io(&io);
+	plan_init(&plan, "/bin/sh", argv);
+	a = spawn_start(&plan, &io, &fd_a, &err);
+	assert_true(a > 0);
+	assert_int_equal(spawn_slots_busy(), 1);
+	/* Wait for its exit, leaving it unreaped and its pipe unread. */
+	memset(&si, 0, sizeof(si));
+	assert_int_equal(waitid(P_PID, (id_t)a, &si, WEXITED | WNOWAIT), 0);
+	assert_int_equal(spawn_slots_busy(), 1);
+	assert_int_equal(start_and_wait(&plan, &io, &b, &err, &step), 0);
+	/* a's slot went back at b's spawn; b's at its end-of-file. */
+	assert_int_equal(spawn_slots_busy(), 0);
+	assert_int_equal(spawn_status(a, fd_a, &err, &step), 0);
+	close(fd_a);
+	assert_int_equal(waitpid(a, &status, 0), a);
+	spawn_reaped(a);
+	assert_int_equal(waitpid(b, &status, 0), b);
+	spawn_reaped(b);
+	assert_int_equal(spawn_slots_busy(), 0);
+	close(io.stdio_fd);
+}
+
 int
 main(void)
 {
@@ -251,6 +291,7 @@ main(void)
 		cmocka_unit_test(test_slot_large_environment),
 		cmocka_unit_test(test_child_execs_and_frees_its_slot),
 		cmocka_unit_test(test_failed_step_keeps_slot_until_reaped),
+		cmocka_unit_test(test_slot_taken_back_before_eof_or_reap),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
