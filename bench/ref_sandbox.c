@@ -57,50 +57,8 @@ sys(long nr, long a, long b, long c, long d)
 	return syscall(nr, a, b, c, d, 0L);
 }
 
-static int
-child(void *arg)
-{
-	const struct spawn_args *a = arg;
-
-	sys(SYS_rt_sigaction, SIGCHLD, (long)&dfl_action, 0,
-	    sizeof(dfl_action.mask));
-	if (sys(SYS_setsid, 0, 0, 0, 0) < 0)
-		sys(SYS_exit, 126, 0, 0, 0);
-	if (sys(SYS_dup3, a->sock, 0, 0, 0) < 0 ||
-	    sys(SYS_dup3, a->sock, 1, 0, 0) < 0 ||
-	    sys(SYS_dup3, a->sock, 2, 0, 0) < 0 ||
-	    sys(SYS_close_range, 3, ~0L, 0, 0) < 0)
-		sys(SYS_exit, 126, 0, 0, 0);
-	for (int c = 0; c <= a->last_cap; c++)
-		sys(SYS_prctl, PR_CAPBSET_DROP, c, 0, 0);
-	if (sys(SYS_prctl, PR_SET_SECUREBITS, SECBIT_NOROOT | SECBIT_NOROOT_LOCKED |
-	    SECBIT_NO_SETUID_FIXUP | SECBIT_NO_SETUID_FIXUP_LOCKED |
-	    SECBIT_KEEP_CAPS_LOCKED | SECBIT_NO_CAP_AMBIENT_RAISE |
-	    SECBIT_NO_CAP_AMBIENT_RAISE_LOCKED, 0, 0) < 0 ||
-	    sys(SYS_setgroups, 0, 0, 0, 0) < 0 ||
-	    sys(SYS_setresgid, a->gid, a->gid, a->gid, 0) < 0 ||
-	    sys(SYS_setresuid, a->uid, a->uid, a->uid, 0) < 0 ||
-	    sys(SYS_capset, (long)&a->hdr, (long)a->data, 0, 0) < 0 ||
-	    sys(SYS_prctl, PR_SET_NO_NEW_PRIVS, 1, 0, 0) < 0 ||
-	    sys(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, (long)&a->prog, 0) < 0)
-		sys(SYS_exit, 126, 0, 0, 0);
-	sys(SYS_execve, (long)a->path, (long)a->argv, (long)a->envp, 0);
-	sys(SYS_exit, 127, 0, 0, 0);
-	return 127;
-}
-
-/* --cost: the same steps as child(), each group timed, then _exit. */
+/* --cost: the steps are timed in groups. */
 enum { T_FDS, T_BSET, T_CREDS, T_NNP, T_SECCOMP, T_N };
-static const char *const t_name[T_N] = {
-	"setsid + stdio + close_range", "bounding set (one prctl per capability)",
-	"securebits + setgroups/setresgid/setresuid + capset", "no_new_privs",
-	"seccomp filter",
-};
-
-struct cost_args {
-	struct spawn_args a;
-	double t[T_N + 1];              /* written by the child (CLONE_VM) */
-};
 
 static double
 now_us(void)
@@ -111,23 +69,25 @@ now_us(void)
 	return (double)ts.tv_sec * 1e6 + (double)ts.tv_nsec / 1e3;
 }
 
+/*
+ * hinetd's confinement, in hinetd's order.  With stamp, the time before
+ * the first group and after each (T_N + 1 values); -1 if a step failed.
+ */
 static int
-cost_child(void *arg)
+confine(const struct spawn_args *a, double *stamp)
 {
-	struct cost_args *ca = arg;
-	const struct spawn_args *a = &ca->a;
-	double t0 = now_us(), t1, t2, t3, t4, t5;
-
+#define STAMP(i) do { if (stamp != NULL) stamp[i] = now_us(); } while (0)
+	STAMP(0);
 	if (sys(SYS_setsid, 0, 0, 0, 0) < 0 ||
 	    sys(SYS_dup3, a->sock, 0, 0, 0) < 0 ||
 	    sys(SYS_dup3, a->sock, 1, 0, 0) < 0 ||
 	    sys(SYS_dup3, a->sock, 2, 0, 0) < 0 ||
 	    sys(SYS_close_range, 3, ~0L, 0, 0) < 0)
-		sys(SYS_exit, 126, 0, 0, 0);
-	t1 = now_us();
+		return -1;
+	STAMP(T_FDS + 1);
 	for (int c = 0; c <= a->last_cap; c++)
 		sys(SYS_prctl, PR_CAPBSET_DROP, c, 0, 0);
-	t2 = now_us();
+	STAMP(T_BSET + 1);
 	if (sys(SYS_prctl, PR_SET_SECUREBITS, SECBIT_NOROOT | SECBIT_NOROOT_LOCKED |
 	    SECBIT_NO_SETUID_FIXUP | SECBIT_NO_SETUID_FIXUP_LOCKED |
 	    SECBIT_KEEP_CAPS_LOCKED | SECBIT_NO_CAP_AMBIENT_RAISE |
@@ -136,20 +96,55 @@ cost_child(void *arg)
 	    sys(SYS_setresgid, a->gid, a->gid, a->gid, 0) < 0 ||
 	    sys(SYS_setresuid, a->uid, a->uid, a->uid, 0) < 0 ||
 	    sys(SYS_capset, (long)&a->hdr, (long)a->data, 0, 0) < 0)
-		sys(SYS_exit, 126, 0, 0, 0);
-	t3 = now_us();
+		return -1;
+	STAMP(T_CREDS + 1);
 	if (sys(SYS_prctl, PR_SET_NO_NEW_PRIVS, 1, 0, 0) < 0)
-		sys(SYS_exit, 126, 0, 0, 0);
-	t4 = now_us();
+		return -1;
+	STAMP(T_NNP + 1);
 	if (sys(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, (long)&a->prog, 0) < 0)
+		return -1;
+	STAMP(T_SECCOMP + 1);
+	return 0;
+#undef STAMP
+}
+
+static int
+child(void *arg)
+{
+	const struct spawn_args *a = arg;
+
+	sys(SYS_rt_sigaction, SIGCHLD, (long)&dfl_action, 0,
+	    sizeof(dfl_action.mask));
+	if (confine(a, NULL) == -1)
 		sys(SYS_exit, 126, 0, 0, 0);
-	t5 = now_us();
-	ca->t[T_FDS] = t1 - t0;
-	ca->t[T_BSET] = t2 - t1;
-	ca->t[T_CREDS] = t3 - t2;
-	ca->t[T_NNP] = t4 - t3;
-	ca->t[T_SECCOMP] = t5 - t4;
-	ca->t[T_N] = t5 - t0;
+	sys(SYS_execve, (long)a->path, (long)a->argv, (long)a->envp, 0);
+	sys(SYS_exit, 127, 0, 0, 0);
+	return 127;
+}
+
+/* --cost: the child confines itself, timing each group, and exits. */
+static const char *const t_name[T_N] = {
+	"setsid + stdio + close_range", "bounding set (one prctl per capability)",
+	"securebits + setgroups/setresgid/setresuid + capset", "no_new_privs",
+	"seccomp filter",
+};
+
+struct cost_args {
+	struct spawn_args a;
+	double t[T_N + 1];              /* per group, then the total */
+};
+
+static int
+cost_child(void *arg)
+{
+	struct cost_args *ca = arg;
+	double stamp[T_N + 1];
+
+	if (confine(&ca->a, stamp) == -1)
+		sys(SYS_exit, 126, 0, 0, 0);
+	for (int k = 0; k < T_N; k++)
+		ca->t[k] = stamp[k + 1] - stamp[k];     /* shared: CLONE_VM */
+	ca->t[T_N] = stamp[T_N] - stamp[0];
 	sys(SYS_exit, 0, 0, 0, 0);
 	return 0;
 }
