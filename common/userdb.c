@@ -175,7 +175,7 @@ helper_answer(const struct ud_req *q, struct ud_rep *r)
 {
 	struct userdb_user u;
 	struct userdb_group g;
-	gid_t groups[USERDB_GROUPS_MAX];
+	gid_t groups[USERDB_GROUPS_MAX] = { 0 };
 
 	memset(r, 0, sizeof(*r));
 	memset(&u, 0, sizeof(u));
