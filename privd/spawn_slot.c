@@ -181,8 +181,16 @@ slot_unmap(void *m, size_t len)
 {
 	if (len == std_len && nfree < SLOT_FREE_MAX)
 		free_maps[nfree++] = m;
-	else if (munmap(m, len) == -1)
-		log_warn("munmap spawn slot");
+	else {
+		/*
+		 * The child's instrumented frames poisoned the shadow of its
+		 * stack; it must not outlive the mapping, or whatever is mapped
+		 * here next (the child table, say) looks poisoned to ASan.
+		 */
+		SLOT_UNPOISON((char *)m + page, len - page);
+		if (munmap(m, len) == -1)
+			log_warn("munmap spawn slot");
+	}
 }
 
 static void
