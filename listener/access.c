@@ -402,6 +402,39 @@ ask_it:
 	}
 }
 
+/* Is svc bound to one address (not the wildcard of its family)? */
+static int
+bound_to_one(const struct service *svc)
+{
+	const struct sockaddr_in *sin = (const struct sockaddr_in *)&svc->addr;
+	const struct sockaddr_in6 *sin6 = (const struct sockaddr_in6 *)&svc->addr;
+
+	if (svc->addr.ss_family == AF_INET && svc->addrlen == sizeof(*sin))
+		return sin->sin_addr.s_addr != htonl(INADDR_ANY);
+	if (svc->addr.ss_family == AF_INET6 && svc->addrlen == sizeof(*sin6))
+		return !IN6_IS_ADDR_UNSPECIFIED(&sin6->sin6_addr);
+	return 0;
+}
+
+/*
+ * The connection's local address.  A socket bound to one address accepts
+ * only connections to it, so that is the service's own (one system call
+ * fewer per connection); a wildcard socket's is asked of the kernel.
+ */
+static void
+local_address(const struct service *svc, int fd, struct sockaddr_storage *ss,
+    socklen_t *len)
+{
+	if (bound_to_one(svc)) {
+		memcpy(ss, &svc->addr, svc->addrlen);
+		*len = svc->addrlen;
+		return;
+	}
+	*len = sizeof(*ss);
+	if (getsockname(fd, (struct sockaddr *)ss, len) == -1 || *len > sizeof(*ss))
+		*len = 0;
+}
+
 void
 access_start(struct lservice *ls, int fd, const struct sockaddr *peer,
     socklen_t peerlen, struct src_count *src)
@@ -425,10 +458,7 @@ access_start(struct lservice *ls, int fd, const struct sockaddr *peer,
 		peerlen = 0;
 	memcpy(&p->peer, peer, peerlen);
 	p->peerlen = peerlen;
-	p->locallen = sizeof(p->local);
-	if (getsockname(fd, (struct sockaddr *)&p->local, &p->locallen) == -1 ||
-	    p->locallen > sizeof(p->local))
-		p->locallen = 0;
+	local_address(ls->svc, fd, &p->local, &p->locallen);
 	request_fill(&p->req, ls->svc, peer, peerlen,
 	    (const struct sockaddr *)&p->local, p->locallen);
 	ls->live++;                     /* an instance while it is decided */
@@ -468,14 +498,8 @@ access_check_peer(struct lservice *ls, const struct sockaddr *peer,
 	struct ha_decision dec;
 	enum ha_status st = HA_GRANT;
 	enum svc_attr xwhy = ATTR_ONLY_FROM;
-	socklen_t locallen = svc->addrlen;
-	int any;
-
-	any = svc->addr.ss_family == AF_INET ?
-	    ((const struct sockaddr_in *)&svc->addr)->sin_addr.s_addr == htonl(INADDR_ANY) :
-	    IN6_IS_ADDR_UNSPECIFIED(&((const struct sockaddr_in6 *)&svc->addr)->sin6_addr);
 	request_fill(&req, svc, peer, peerlen,
-	    (const struct sockaddr *)&svc->addr, any ? 0 : locallen);
+	    (const struct sockaddr *)&svc->addr, bound_to_one(svc) ? svc->addrlen : 0);
 	if (rulelen > 0)
 		str_copy(rule, "-", rulelen);
 	if (!(svc->flags & SVC_FLAG_NOLIBWRAP))

@@ -351,6 +351,26 @@ def test_daemon_at_host():
         assert len(re.findall(r"service=7416 .*action=spawn", log)) == 20, log
 
 
+def test_server_address_bound_and_wildcard():
+    # A service bound to one address takes its local address from its own
+    # configuration (no getsockname); a wildcard one asks the kernel.  Both
+    # must give the address privd finds on the socket, for the rule and %A.
+    h = Hinetd("", allow="ALL@127.0.0.2 : ALL : setenv WHERE at-%A\n",
+               deny="ALL: ALL\n")
+    probe = probe_copy(h)
+    h.write("inetd.conf", "127.0.0.2:7441 stream tcp nowait nobody %s probe\n"
+            "7442 stream tcp nowait nobody %s probe\n" % (probe, probe))
+    with h:
+        for port in (7441, 7442):
+            out = talk(port, b"", host="127.0.0.2", source="127.0.0.3", timeout=8)
+            env = parse_probe(out)["env"]
+            assert env.get("WHERE") == "at-127.0.0.2", (port, env)
+            assert env.get("TCPLOCALIP") == "127.0.0.2", (port, env)
+        assert served(7442, "127.0.0.3") == b""     # to 127.0.0.1: denied
+        h.wait_log(r"service=7442 .*action=deny rule=%s:1" % h.deny)
+        assert "rejected" not in h.log(), h.log()
+
+
 def test_daemon_at_host_except():
     # The daemon@host rule must pick the same rule in privd: with the
     # server name unknown there, the second rule would match instead.
