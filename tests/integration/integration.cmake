@@ -8,6 +8,7 @@ function(hinetd_integration_test name script)
                    ${CMAKE_COMMAND} -E env HINETD_IN_NETNS=1
                    HINETD_BIN=${CMAKE_BINARY_DIR}/bin
                    HINETD_TESTBIN=${CMAKE_BINARY_DIR}/tests
+                   HINETD_LIBEXECDIR=${HINETD_LIBEXECDIR}
                    ${PYTHON3} ${CMAKE_CURRENT_LIST_DIR}/${script})
   set_tests_properties(integration.${name} PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 600)
 endfunction()

@@ -464,14 +464,25 @@ def test_privd_maps_no_name_service_module():
 
 
 def test_missing_lookup_helper_is_a_startup_error():
-    # hinetd alone, without hinetd-userdb beside it (nor installed).
+    # hinetd alone, without hinetd-userdb beside it, nor installed: an
+    # installed libexec directory is hidden under an empty tmpfs (this
+    # test's mount namespace is private).
     h = Hinetd("7023 stream tcp nowait nobody /bin/true true\n")
     lone = os.path.join(h.dir, "bin")
     os.mkdir(lone)
     shutil.copy(HINETD, os.path.join(lone, "hinetd"))
     h.listener = os.path.join(BIN, "hinetd-listener")
-    r = subprocess.run([os.path.join(lone, "hinetd")] + h.args()[1:],
-                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=10)
+    libexec = os.environ.get("HINETD_LIBEXECDIR", "")
+    hidden = os.path.isdir(libexec)
+    if hidden:
+        subprocess.run(["mount", "-t", "tmpfs", "tmpfs", libexec], check=True)
+    try:
+        r = subprocess.run([os.path.join(lone, "hinetd")] + h.args()[1:],
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                           timeout=10)
+    finally:
+        if hidden:
+            subprocess.run(["umount", libexec], check=True)
     assert r.returncode == 1, r.stdout
     assert b"look-up helper" in r.stdout and b"hinetd-userdb" in r.stdout, r.stdout
 
