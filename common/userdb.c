@@ -58,66 +58,45 @@ copy_name(char *dst, const char *src)
 	return str_copy(dst, src, USERDB_NAME_MAX) < USERDB_NAME_MAX ? 0 : -1;
 }
 
+/* The answers are written straight into the reply. */
 static int
-from_passwd(const struct passwd *pw, struct userdb_user *out)
+from_passwd(const struct passwd *pw, struct ud_rep *r)
 {
-	if (pw == NULL || copy_name(out->name, pw->pw_name) == -1)
+	if (pw == NULL || copy_name(r->name, pw->pw_name) == -1)
 		return -1;
-	out->uid = pw->pw_uid;
-	out->gid = pw->pw_gid;
+	r->id = pw->pw_uid;
+	r->gid = pw->pw_gid;
 	return 0;
 }
 
 static int
-from_group(const struct group *gr, struct userdb_group *out)
+from_group(const struct group *gr, struct ud_rep *r)
 {
-	if (gr == NULL || copy_name(out->name, gr->gr_name) == -1)
+	if (gr == NULL || copy_name(r->name, gr->gr_name) == -1)
 		return -1;
-	out->gid = gr->gr_gid;
+	r->id = gr->gr_gid;
 	return 0;
 }
 
-static int
-direct_user_by_name(const char *name, struct userdb_user *out)
+static void
+grouplist(const char *user, gid_t base, struct ud_rep *r)
 {
-	return from_passwd(getpwnam(name), out);
-}
+	gid_t groups[USERDB_GROUPS_MAX] = { 0 };
+	int n = USERDB_GROUPS_MAX;
 
-static int
-direct_user_by_uid(uid_t uid, struct userdb_user *out)
-{
-	return from_passwd(getpwuid(uid), out);
-}
-
-static int
-direct_group_by_name(const char *name, struct userdb_group *out)
-{
-	return from_group(getgrnam(name), out);
-}
-
-static int
-direct_group_by_gid(gid_t gid, struct userdb_group *out)
-{
-	return from_group(getgrgid(gid), out);
-}
-
-static int
-direct_grouplist(const char *user, gid_t base, gid_t *groups, int *n)
-{
-	int max = *n;
-
-	if (max < 0 || max > USERDB_GROUPS_MAX)
-		return -1;
-	if (getgrouplist(user, base, groups, n) == -1 || *n > max) {
-		if (*n > max || *n < 0)
-			*n = max;
-		return -1;
+	if (getgrouplist(user, base, groups, &n) == -1 ||
+	    n < 0 || n > USERDB_GROUPS_MAX) {
+		r->result = -1;         /* more than USERDB_GROUPS_MAX */
+		r->n = USERDB_GROUPS_MAX;
+		return;
 	}
-	return *n;
+	for (int i = 0; i < n; i++)
+		r->groups[i] = groups[i];
+	r->result = r->n = n;
 }
 
 static int
-direct_service_port(const char *name, const char *proto)
+service_port(const char *name, const char *proto)
 {
 	struct servent *se = getservbyname(name, proto);
 
@@ -170,46 +149,29 @@ userdb_reply_check(uint32_t op, const void *buf, size_t len)
 
 /* ---- the helper ------------------------------------------------------- */
 
+/* A request's answer: the helper's, and the in-process one without a helper. */
 static void
 helper_answer(const struct ud_req *q, struct ud_rep *r)
 {
-	struct userdb_user u;
-	struct userdb_group g;
-	gid_t groups[USERDB_GROUPS_MAX] = { 0 };
-
 	memset(r, 0, sizeof(*r));
-	memset(&u, 0, sizeof(u));
-	memset(&g, 0, sizeof(g));
 	switch (q->op) {
 	case UD_USER_BY_NAME:
+		r->result = from_passwd(getpwnam(q->name), r);
+		break;
 	case UD_USER_BY_UID:
-		r->result = q->op == UD_USER_BY_NAME ?
-		    direct_user_by_name(q->name, &u) :
-		    direct_user_by_uid((uid_t)q->id, &u);
-		if (r->result == 0) {
-			r->id = u.uid;
-			r->gid = u.gid;
-			memcpy(r->name, u.name, sizeof(r->name));
-		}
+		r->result = from_passwd(getpwuid((uid_t)q->id), r);
 		break;
 	case UD_GROUP_BY_NAME:
+		r->result = from_group(getgrnam(q->name), r);
+		break;
 	case UD_GROUP_BY_GID:
-		r->result = q->op == UD_GROUP_BY_NAME ?
-		    direct_group_by_name(q->name, &g) :
-		    direct_group_by_gid((gid_t)q->id, &g);
-		if (r->result == 0) {
-			r->id = g.gid;
-			memcpy(r->name, g.name, sizeof(r->name));
-		}
+		r->result = from_group(getgrgid((gid_t)q->id), r);
 		break;
 	case UD_GROUPLIST:
-		r->n = USERDB_GROUPS_MAX;
-		r->result = direct_grouplist(q->name, (gid_t)q->id, groups, &r->n);
-		for (int i = 0; i < r->n; i++)
-			r->groups[i] = groups[i];
+		grouplist(q->name, (gid_t)q->id, r);
 		break;
 	case UD_SERVICE_PORT:
-		r->result = direct_service_port(q->name, q->proto);
+		r->result = service_port(q->name, q->proto);
 		break;
 	default:
 		r->result = -1;
@@ -318,21 +280,28 @@ userdb_helper_stop(void)
 	helper_pid = -1;
 }
 
+/* Is a helper in charge (running, or failed during this session)? */
+static int
+helper_on(void)
+{
+	return helper_fd != -1;
+}
+
 /*
- * Ask the helper.  0 with *r checked; -1 when it failed, after which the
- * helper is ended and every later look-up fails (never silently made
- * in-process instead: the caller asked for the helper).
+ * One look-up: answered here without a helper, else asked of it.  0 with
+ * *r (checked when it came from the helper); -1 when a name is too long
+ * to exist, or the helper failed, after which it is ended and every later
+ * look-up fails (never silently made in-process instead: the caller asked
+ * for the helper).
  */
 static int
-helper_ask(uint32_t op, uint32_t id, const char *name, const char *proto,
+ask(uint32_t op, uint32_t id, const char *name, const char *proto,
     struct ud_rep *r)
 {
 	struct ud_req q;
 	ssize_t n = -1;
 	int e = 0;
 
-	if (helper_pid == -1)
-		return -1;              /* ended after a failure */
 	memset(&q, 0, sizeof(q));
 	q.op = op;
 	q.id = id;
@@ -340,6 +309,12 @@ helper_ask(uint32_t op, uint32_t id, const char *name, const char *proto,
 	    (proto != NULL && str_copy(q.proto, proto, sizeof(q.proto)) >=
 	    sizeof(q.proto)))
 		return -1;              /* too long to exist: not found */
+	if (!helper_on()) {
+		helper_answer(&q, r);
+		return 0;
+	}
+	if (helper_pid == -1)
+		return -1;              /* ended after a failure */
 	for (size_t i = 0; cache != NULL && i < cache_used; i++)
 		if (memcmp(&cache[i].q, &q, sizeof(q)) == 0) {
 			*r = cache[i].r;
@@ -375,82 +350,57 @@ failed:
 	return -1;
 }
 
-/* Is a helper in charge (running, or failed during this session)? */
-static int
-helper_on(void)
-{
-	return helper_fd != -1;
-}
-
 /* ---- the interface ---------------------------------------------------- */
 
 static int
-user_reply(const struct ud_rep *r, struct userdb_user *out)
+user_lookup(uint32_t op, uint32_t uid, const char *name,
+    struct userdb_user *out)
 {
-	if (r->result != 0)
+	struct ud_rep r;
+
+	if (ask(op, uid, name, NULL, &r) == -1 || r.result != 0)
 		return -1;
-	out->uid = (uid_t)r->id;
-	out->gid = (gid_t)r->gid;
-	memcpy(out->name, r->name, sizeof(out->name));
+	out->uid = (uid_t)r.id;
+	out->gid = (gid_t)r.gid;
+	memcpy(out->name, r.name, sizeof(out->name));
 	return 0;
 }
 
 static int
-group_reply(const struct ud_rep *r, struct userdb_group *out)
+group_lookup(uint32_t op, uint32_t gid, const char *name,
+    struct userdb_group *out)
 {
-	if (r->result != 0)
+	struct ud_rep r;
+
+	if (ask(op, gid, name, NULL, &r) == -1 || r.result != 0)
 		return -1;
-	out->gid = (gid_t)r->id;
-	memcpy(out->name, r->name, sizeof(out->name));
+	out->gid = (gid_t)r.id;
+	memcpy(out->name, r.name, sizeof(out->name));
 	return 0;
 }
 
 int
 userdb_user_by_name(const char *name, struct userdb_user *out)
 {
-	struct ud_rep r;
-
-	if (!helper_on())
-		return direct_user_by_name(name, out);
-	if (helper_ask(UD_USER_BY_NAME, 0, name, NULL, &r) == -1)
-		return -1;
-	return user_reply(&r, out);
+	return user_lookup(UD_USER_BY_NAME, 0, name, out);
 }
 
 int
 userdb_user_by_uid(uid_t uid, struct userdb_user *out)
 {
-	struct ud_rep r;
-
-	if (!helper_on())
-		return direct_user_by_uid(uid, out);
-	if (helper_ask(UD_USER_BY_UID, (uint32_t)uid, NULL, NULL, &r) == -1)
-		return -1;
-	return user_reply(&r, out);
+	return user_lookup(UD_USER_BY_UID, (uint32_t)uid, NULL, out);
 }
 
 int
 userdb_group_by_name(const char *name, struct userdb_group *out)
 {
-	struct ud_rep r;
-
-	if (!helper_on())
-		return direct_group_by_name(name, out);
-	if (helper_ask(UD_GROUP_BY_NAME, 0, name, NULL, &r) == -1)
-		return -1;
-	return group_reply(&r, out);
+	return group_lookup(UD_GROUP_BY_NAME, 0, name, out);
 }
 
 int
 userdb_group_by_gid(gid_t gid, struct userdb_group *out)
 {
-	struct ud_rep r;
-
-	if (!helper_on())
-		return direct_group_by_gid(gid, out);
-	if (helper_ask(UD_GROUP_BY_GID, (uint32_t)gid, NULL, NULL, &r) == -1)
-		return -1;
-	return group_reply(&r, out);
+	return group_lookup(UD_GROUP_BY_GID, (uint32_t)gid, NULL, out);
 }
 
 int
@@ -459,11 +409,8 @@ userdb_grouplist(const char *user, gid_t base, gid_t *groups, int *n)
 	struct ud_rep r;
 	int max = *n;
 
-	if (max < 0 || max > USERDB_GROUPS_MAX)
-		return -1;
-	if (!helper_on())
-		return direct_grouplist(user, base, groups, n);
-	if (helper_ask(UD_GROUPLIST, (uint32_t)base, user, NULL, &r) == -1)
+	if (max < 0 || max > USERDB_GROUPS_MAX ||
+	    ask(UD_GROUPLIST, (uint32_t)base, user, NULL, &r) == -1)
 		return -1;
 	*n = r.n < max ? r.n : max;
 	for (int i = 0; i < *n; i++)
@@ -476,9 +423,7 @@ userdb_service_port(const char *name, const char *proto)
 {
 	struct ud_rep r;
 
-	if (!helper_on())
-		return direct_service_port(name, proto);
-	if (helper_ask(UD_SERVICE_PORT, 0, name, proto, &r) == -1)
+	if (ask(UD_SERVICE_PORT, 0, name, proto, &r) == -1)
 		return -1;
 	return r.result;
 }

@@ -426,9 +426,13 @@ def socket_inodes(pid):
 
 def file_mappings(pid):
     """The files mapped into pid's memory."""
+    files = set()
     with open("/proc/%d/maps" % pid) as f:
-        return {l.split(None, 5)[5].strip() for l in f
-                if len(l.split(None, 5)) == 6 and l.split(None, 5)[5].startswith("/")}
+        for line in f:
+            fields = line.split(None, 5)
+            if len(fields) == 6 and fields[5].startswith("/"):
+                files.add(fields[5].strip())
+    return files
 
 
 def test_privd_maps_no_name_service_module():
