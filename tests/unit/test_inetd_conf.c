@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "common/util.h"
+#include "policy/config_load.h"
 #include "policy/inetd_conf.h"
 #include "policy/resolve.h"
 
@@ -860,6 +861,36 @@ test_file_unreadable(void **state)
 	free(dir);
 }
 
+/*
+ * A file is read whole whatever its size says: /proc/self/status reports
+ * 0 bytes, so the buffer starts at one byte and grows as it reads; and
+ * growing never passes the maximum.
+ */
+static void
+test_read_file_grows_past_its_stat_size(void **state)
+{
+	struct diag d;
+	struct stat st;
+	char *text;
+	size_t len;
+
+	(void)state;
+	diag_init(&d);
+	assert_int_equal(stat("/proc/self/status", &st), 0);
+	assert_int_equal(st.st_size, 0);
+	assert_int_equal(config_read_file("/proc/self/status", 1u << 20, &text,
+	    &len, &d), 0);
+	assert_true(len > 100);
+	assert_int_equal(strlen(text), len);
+	assert_memory_equal(text, "Name:", 5);
+	free(text);
+	assert_int_equal(config_read_file("/proc/self/status", 64, &text, &len,
+	    &d), -1);
+	assert_null(text);
+	assert_int_equal(d.errors, 1);
+	diag_free(&d);
+}
+
 static void
 test_file_too_large(void **state)
 {
@@ -1453,6 +1484,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_file_missing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_file_unreadable, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_file_too_large, setup, teardown),
+		cmocka_unit_test(test_read_file_grows_past_its_stat_size),
 		cmocka_unit_test_setup_teardown(test_err_fields, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_err_service, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_err_address, setup, teardown),
