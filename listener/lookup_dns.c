@@ -197,7 +197,11 @@ forward_cb(void *arg, int status, int timeouts, struct hostent *he)
 		name_done(l, LOOKUP_NAME_PARANOID, NULL);
 		return;
 	}
-	lookup_addr_bytes((struct sockaddr *)&l->addr, l->len, &family, want);
+	if (lookup_addr_bytes((struct sockaddr *)&l->addr, l->len, &family,
+	    want) == -1) {
+		name_done(l, LOOKUP_NAME_PARANOID, NULL);
+		return;
+	}
 	for (char **a = he->h_addr_list; *a != NULL; a++)
 		if (he->h_addrtype == family &&
 		    memcmp(*a, want, family == AF_INET ? 4 : 16) == 0) {
@@ -214,7 +218,12 @@ confirm(struct lookup *l)
 	unsigned char addr[16];
 	int family, known;
 
-	lookup_addr_bytes((struct sockaddr *)&l->addr, l->len, &family, addr);
+	if (lookup_addr_bytes((struct sockaddr *)&l->addr, l->len, &family,
+	    addr) == -1) {
+		/* Not an Internet address: no name can be confirmed for it. */
+		name_done(l, LOOKUP_NAME_PARANOID, NULL);
+		return 0;
+	}
 	known = hosts_name_has(l->name, family, addr);
 	if (known == 1) {
 		name_done(l, LOOKUP_NAME_KNOWN, l->name);

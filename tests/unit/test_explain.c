@@ -281,7 +281,11 @@ find_svc(const struct config *cfg, const char *name)
 	return NULL;
 }
 
-static char *
+/*
+ * Not inlined: GCC 12 at -O3 takes the returned text for a pointer to the
+ * local that open_memstream fills in (-Wdangling-pointer, a false alarm).
+ */
+static char * __attribute__((noinline))
 render(const struct config *cfg, int json)
 {
 	char *buf = NULL;

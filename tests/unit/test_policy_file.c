@@ -1193,7 +1193,8 @@ write_file(const char *dir, const char *name, const char *text)
 	char path[PATH_MAX];
 	FILE *fp;
 
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	assert_true(snprintf(path, sizeof(path), "%s/%s", dir, name) <
+	    (int)sizeof(path));
 	assert_non_null(fp = fopen(path, "w"));
 	fputs(text, fp);
 	assert_int_equal(fclose(fp), 0);
