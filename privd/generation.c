@@ -89,3 +89,15 @@ generation_free(struct generation *g, struct generation *next)
 	config_free(g->cfg);
 	free(g);
 }
+
+/* Every capability some service of g is granted (spawn_bset_narrow). */
+uint64_t
+generation_caps(const struct generation *g)
+{
+	uint64_t caps = 0;
+
+	for (size_t i = 0; i < g->cfg->nsvcs; i++)
+		if (g->cfg->svcs[i]->builtin == BUILTIN_NONE)
+			caps |= g->plans[i].keep;
+	return caps;
+}

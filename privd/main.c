@@ -6,6 +6,7 @@
  * messages from the listener.
  */
 #include "privd/privd.h"
+#include "privd/spawn_bset.h"
 #include "privd/spawn_plan.h"
 #include "policy/explain.h"
 #include "policy/config_check.h"
@@ -292,6 +293,7 @@ reload(void)
 	old = privd.cur;
 	privd.cur = g;
 	generation_free(old, g);
+	spawn_bset_narrow(generation_caps(g));
 	privd.listener.backoff = 0;
 	if (listener_start() == -1)
 		listener_retry();
@@ -438,6 +440,9 @@ main(int argc, char *argv[])
 		daemonize();
 	pidfile_write();
 	setup_signals();
+	/* The keeping thread first: it must hold the set privd started with. */
+	spawn_bset_init();
+	spawn_bset_narrow(generation_caps(privd.cur));
 	/* Opened once: stdio of `spawn` option children (access_opts.c). */
 	if ((privd.devnull = open("/dev/null", O_RDWR | O_CLOEXEC)) == -1)
 		fatal("/dev/null");

@@ -79,6 +79,7 @@ struct generation *generation_load(struct generation *old, struct diag *d);
 void               generation_free(struct generation *g, struct generation *next);
 void               generation_close_socks(struct generation *g,
                        const struct generation *keep);
+uint64_t           generation_caps(const struct generation *g);
 
 /*
  * access_opts.c: refuse access-file options privd does not carry out (at

@@ -41,7 +41,10 @@
  *   setsid                         own session, no controlling terminal
  *   stdio = socket, close_range    nothing of privd leaks into the service
  *   rlimits, umask, nice, chroot   need privilege, so before dropping it
- *   bounding set, securebits       need CAP_SETPCAP; securebits (NOROOT,
+ *   bounding set, securebits       need CAP_SETPCAP; only the capabilities
+ *                                  still in the set the child was cloned
+ *                                  with are dropped (spawn_bset.c narrows
+ *                                  privd's); securebits (NOROOT,
  *                                  NO_SETUID_FIXUP, locked) make uid 0 no
  *                                  privilege and keep granted caps over setuid
  *   setgroups, setresgid, setresuid
@@ -51,6 +54,7 @@
  */
 #include "privd/spawn.h"
 #include "privd/spawn_slot.h"
+#include "privd/spawn_bset.h"
 #include "privd/rawsys.h"
 #include "common/log.h"
 
@@ -216,6 +220,9 @@ child_main(void *arg)
 	STEP(c, STEP_CHDIR, sys(SYS_chdir, (long)"/", 0, 0, 0));
 
 	for (int i = 0; i < p->nbset_drop; i++) {
+		/* Not in the set it was cloned with (spawn_bset.c): gone already. */
+		if (!(c->bset & (1ULL << p->bset_drop[i])))
+			continue;
 		rc = sys(SYS_prctl, PR_CAPBSET_DROP, p->bset_drop[i], 0, 0);
 		if (failed(rc) && rc != -EINVAL)        /* EINVAL: no such cap */
 			fail(c, STEP_BSET, rc);
@@ -272,8 +279,9 @@ spawn_start(const struct spawn_plan *plan, const struct spawn_io *io,
 	}
 	c->status_fd = p[1];
 	c->in_use = 1;
-	pid = clone(child_main, stack_top, SPAWN_CLONE_FLAGS | CLONE_CHILD_CLEARTID,
-	    c, NULL, NULL, &c->in_use);
+	pid = spawn_bset_clone(child_main, stack_top,
+	    SPAWN_CLONE_FLAGS | CLONE_CHILD_CLEARTID, c, &c->in_use, c->plan.keep,
+	    &c->bset);
 	if (pid == -1)
 		*err = errno;
 	close(p[1]);

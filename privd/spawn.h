@@ -14,6 +14,7 @@
 
 #include <linux/capability.h>
 #include <linux/filter.h>
+#include <stdint.h>
 #include <sys/resource.h>
 #include <sys/types.h>
 
@@ -36,6 +37,7 @@ struct spawn_plan {
 	int            ngroups;
 
 	/* Capabilities: bounding set drops, the capset() data, ambient raises. */
+	uint64_t       keep;            /* the granted set, one bit per capability */
 	int            bset_drop[SPAWN_CAPS_MAX];
 	int            nbset_drop;
 	struct __user_cap_header_struct cap_hdr;

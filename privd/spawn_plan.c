@@ -47,6 +47,7 @@ plan_caps(struct spawn_plan *plan, uint64_t keep)
 {
 	int last = caps_last_cap();
 
+	plan->keep = keep;
 	plan->nbset_drop = 0;
 	plan->nambient = 0;
 	for (int cap = 0; cap <= last && cap < SPAWN_CAPS_MAX; cap++) {

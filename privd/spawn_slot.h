@@ -23,6 +23,11 @@ struct spawn_child {
 	struct spawn_io   io;
 	int               status_fd;    /* write end, close-on-exec */
 	/*
+	 * The capabilities the bounding set it was cloned with may hold
+	 * (spawn_bset.h): the child drops those of plan.bset_drop that are.
+	 */
+	uint64_t          bset;
+	/*
 	 * Nonzero until the child has left this memory: cloned with
 	 * CLONE_CHILD_CLEARTID on it, the kernel writes 0 here (in privd's
 	 * memory, which the child shares) once the child has exec'd or

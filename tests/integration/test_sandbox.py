@@ -8,6 +8,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import socket
 import subprocess
 
@@ -198,6 +199,45 @@ def test_check_and_explain_views():
     r = run_hinetd(h, "-t")
     assert r.returncode == 1, r.stderr
     assert re.search(r"hinetd\.d/bad:3: .*redirect", r.stderr), r.stderr
+
+
+CAP_NET_RAW = 1 << 13
+
+
+def main_thread_bset(pid):
+    with open("/proc/%d/task/%d/status" % (pid, pid)) as f:
+        for line in f:
+            if line.startswith("CapBnd:"):
+                return int(line.split()[1], 16)
+    raise AssertionError("no CapBnd")
+
+
+def test_bounding_set_narrowed_and_reload_grants_more():
+    """privd's main thread keeps in its bounding set only what the running
+    configuration grants (a child has nothing else to drop), and a reload
+    may still grant a capability it has dropped: such a child is cloned
+    by the thread that keeps the whole set, with exactly that capability."""
+    h = with_probe("\tcapabilities = CAP_NET_BIND_SERVICE\n", 7113)
+    with h:
+        assert main_thread_bset(h.proc.pid) == CAP_NET_BIND_SERVICE
+        st = parse_probe(talk(7113))["status"]
+        for cap in ("CapAmb", "CapEff", "CapPrm", "CapBnd", "CapInh"):
+            assert int(st[cap], 16) == CAP_NET_BIND_SERVICE, (cap, st[cap])
+        policy = os.path.join(h.dir, "hinetd.d", "probe")
+        with open(policy) as f:
+            text = f.read()
+        h.write(os.path.join("hinetd.d", "probe"),
+                text.replace("CAP_NET_BIND_SERVICE", "CAP_NET_RAW"))
+        h.proc.send_signal(signal.SIGHUP)
+        h.wait_log(r"reloaded: ")
+        h.wait_log(r"ready: ", count=2)
+        st = parse_probe(talk(7113))["status"]
+        for cap in ("CapAmb", "CapEff", "CapPrm", "CapBnd", "CapInh"):
+            assert int(st[cap], 16) == CAP_NET_RAW, (cap, st[cap])
+        assert st["Uid"].split() == ["65534"] * 4
+        # Narrowed again to the new configuration: NET_RAW was dropped
+        # before, so nothing is left.
+        assert main_thread_bset(h.proc.pid) == 0
 
 
 if __name__ == "__main__":

@@ -3,4 +3,7 @@
 # touch them, and a real CLONE_VM child execs or reports its failed step.
 # Runs as root (the child changes its credentials).
 hinetd_unit_test(test_spawn ${CMAKE_CURRENT_LIST_DIR}/test_spawn.c
-  ${CMAKE_SOURCE_DIR}/privd/spawn.c ${CMAKE_SOURCE_DIR}/privd/spawn_slot.c)
+  ${CMAKE_SOURCE_DIR}/privd/spawn.c ${CMAKE_SOURCE_DIR}/privd/spawn_slot.c
+  ${CMAKE_SOURCE_DIR}/privd/spawn_bset.c)
+find_package(Threads REQUIRED)
+target_link_libraries(test_spawn PRIVATE Threads::Threads)

@@ -16,6 +16,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/filter.h>
+#include <linux/securebits.h>
 #include <poll.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -26,6 +27,7 @@
 
 #include "privd/spawn.h"
 #include "privd/spawn_slot.h"
+#include "privd/spawn_bset.h"
 
 /* A standard slot's arena (SLOT_ARENA_STD in privd/spawn_slot.c). */
 #define ARENA_STD (16 * 1024)
@@ -283,6 +285,134 @@ test_slot_taken_back_before_eof_or_reap(void **state)
 	close(io.stdio_fd);
 }
 
+/* ---- the bounding set: narrowed in the main thread, kept whole in one ---- */
+
+#define CAP_BIT(c) (1ULL << (c))
+#define T_NET_BIND_SERVICE 10
+#define T_NET_RAW 13
+
+/* As spawn_plan.c does: keep exactly `keep`, drop every other capability. */
+static void
+plan_keep(struct spawn_plan *p, uint64_t keep)
+{
+	p->keep = keep;
+	p->nbset_drop = p->nambient = 0;
+	for (int cap = 0; cap < 41; cap++) {
+		if (keep & CAP_BIT(cap))
+			p->ambient[p->nambient++] = cap;
+		else
+			p->bset_drop[p->nbset_drop++] = cap;
+	}
+	for (int i = 0; i < 2; i++)
+		p->cap_data[i].effective = p->cap_data[i].permitted =
+		    p->cap_data[i].inheritable = (uint32_t)(keep >> (32 * i));
+	p->securebits = SECBIT_NOROOT | SECBIT_NOROOT_LOCKED |
+	    SECBIT_NO_SETUID_FIXUP | SECBIT_NO_SETUID_FIXUP_LOCKED |
+	    SECBIT_KEEP_CAPS_LOCKED;
+}
+
+/* A /proc/PID/status field as a number (hexadecimal capability sets). */
+static uint64_t
+status_hex(const char *text, const char *field)
+{
+	const char *p = strstr(text, field);
+
+	assert_non_null(p);
+	return strtoull(p + strlen(field), NULL, 16);
+}
+
+/* Spawn `keep`'s child with stdout on a pipe; its /proc/self/status. */
+static void
+child_status(uint64_t keep, char *out, size_t outlen)
+{
+	char *argv[] = { "cat", "/proc/self/status", NULL };
+	char *envp[] = { NULL };
+	struct spawn_plan plan;
+	struct spawn_io io = { .envp = envp };
+	enum spawn_step step = STEP_NONE;
+	int err = 0, status, pfd[2];
+	size_t got = 0;
+	ssize_t n;
+	pid_t pid;
+
+	if (geteuid() != 0)
+		skip();
+	assert_int_equal(pipe2(pfd, O_CLOEXEC), 0);
+	io.stdio_fd = pfd[1];
+	plan_init(&plan, "/bin/cat", argv);
+	plan_keep(&plan, keep);
+	assert_int_equal(start_and_wait(&plan, &io, &pid, &err, &step), 0);
+	close(pfd[1]);
+	while (got < outlen - 1 && (n = read(pfd[0], out + got,
+	    outlen - 1 - got)) > 0)
+		got += (size_t)n;
+	out[got] = '\0';
+	close(pfd[0]);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	spawn_reaped(pid);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+
+/* The calling thread's own bounding set (per thread: /proc/thread-self). */
+static uint64_t
+thread_bset(void)
+{
+	char buf[4096];
+	ssize_t n;
+	int fd = open("/proc/thread-self/status", O_RDONLY | O_CLOEXEC);
+
+	assert_true(fd >= 0);
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	assert_true(n > 0);
+	buf[n] = '\0';
+	return status_hex(buf, "CapBnd:");
+}
+
+/*
+ * After narrowing, the main thread holds only what is needed, and a child
+ * granted nothing starts with nothing to drop and ends with an empty set;
+ * a child granted a capability the main thread dropped is cloned by the
+ * keeping thread and ends with exactly that capability.  Runs last: the
+ * narrowing cannot be undone in this process.
+ */
+static void
+test_bset_narrowed_and_kept(void **state)
+{
+	char st[8192];
+	uint64_t before;
+
+	(void)state;
+	if (geteuid() != 0)
+		skip();
+	before = thread_bset();
+	if (!(before & CAP_BIT(T_NET_BIND_SERVICE)) || !(before & CAP_BIT(T_NET_RAW)))
+		skip();
+	spawn_bset_init();
+	assert_int_equal(spawn_bset_main(), before);
+	spawn_bset_narrow(CAP_BIT(T_NET_BIND_SERVICE));
+	assert_int_equal(spawn_bset_main(), CAP_BIT(T_NET_BIND_SERVICE));
+	assert_int_equal(thread_bset(), CAP_BIT(T_NET_BIND_SERVICE));
+
+	/* Granted nothing: the one capability left is dropped in the child. */
+	child_status(0, st, sizeof(st));
+	assert_int_equal(status_hex(st, "CapBnd:"), 0);
+	assert_int_equal(status_hex(st, "CapEff:"), 0);
+
+	/* Granted what the main thread has: kept, nothing else. */
+	child_status(CAP_BIT(T_NET_BIND_SERVICE), st, sizeof(st));
+	assert_int_equal(status_hex(st, "CapBnd:"), CAP_BIT(T_NET_BIND_SERVICE));
+	assert_int_equal(status_hex(st, "CapAmb:"), CAP_BIT(T_NET_BIND_SERVICE));
+
+	/* Granted what only the keeping thread has: it clones, the child keeps
+	 * exactly that one, and the main thread's set is unchanged. */
+	child_status(CAP_BIT(T_NET_RAW), st, sizeof(st));
+	assert_int_equal(status_hex(st, "CapBnd:"), CAP_BIT(T_NET_RAW));
+	assert_int_equal(status_hex(st, "CapAmb:"), CAP_BIT(T_NET_RAW));
+	assert_int_equal(status_hex(st, "CapEff:"), CAP_BIT(T_NET_RAW));
+	assert_int_equal(thread_bset(), CAP_BIT(T_NET_BIND_SERVICE));
+}
+
 int
 main(void)
 {
@@ -292,6 +422,7 @@ main(void)
 		cmocka_unit_test(test_child_execs_and_frees_its_slot),
 		cmocka_unit_test(test_failed_step_keeps_slot_until_reaped),
 		cmocka_unit_test(test_slot_taken_back_before_eof_or_reap),
+		cmocka_unit_test(test_bset_narrowed_and_kept),  /* last */
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
