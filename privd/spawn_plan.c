@@ -42,8 +42,8 @@ plan_signals(struct spawn_plan *plan)
 }
 
 /* Capabilities: drop all others from the bounding set, keep `keep`. */
-static void
-plan_caps(struct spawn_plan *plan, uint64_t keep)
+void
+spawn_plan_caps(struct spawn_plan *plan, uint64_t keep)
 {
 	int last = caps_last_cap();
 
@@ -172,7 +172,7 @@ spawn_plan_build(struct spawn_plan *plan, const struct service *svc,
 	plan->gid = svc->gid;
 	plan->groups = svc->groups;
 	plan->ngroups = svc->ngroups;
-	plan_caps(plan, svc->caps);
+	spawn_plan_caps(plan, svc->caps);
 	plan->umask = svc->umask;
 	plan->nice_set = svc->nice_set;
 	plan->nice = svc->nice;

@@ -20,5 +20,7 @@ int  spawn_plan_build(struct spawn_plan *plan, const struct service *svc,
 int  spawn_plan_listener(struct spawn_plan *plan, uid_t uid, gid_t gid,
          int exec_fd, char *const *argv, struct diag *d);
 void spawn_plan_free(struct spawn_plan *plan);
+/* The capability part of a plan: keep exactly `keep`, drop all others. */
+void spawn_plan_caps(struct spawn_plan *plan, uint64_t keep);
 
 #endif

@@ -16,7 +16,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/filter.h>
-#include <linux/securebits.h>
 #include <poll.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -28,6 +27,7 @@
 #include "privd/spawn.h"
 #include "privd/spawn_slot.h"
 #include "privd/spawn_bset.h"
+#include "privd/spawn_plan.h"
 
 /* A standard slot's arena (SLOT_ARENA_STD in privd/spawn_slot.c). */
 #define ARENA_STD (16 * 1024)
@@ -291,26 +291,6 @@ test_slot_taken_back_before_eof_or_reap(void **state)
 #define T_NET_BIND_SERVICE 10
 #define T_NET_RAW 13
 
-/* As spawn_plan.c does: keep exactly `keep`, drop every other capability. */
-static void
-plan_keep(struct spawn_plan *p, uint64_t keep)
-{
-	p->keep = keep;
-	p->nbset_drop = p->nambient = 0;
-	for (int cap = 0; cap < 41; cap++) {
-		if (keep & CAP_BIT(cap))
-			p->ambient[p->nambient++] = cap;
-		else
-			p->bset_drop[p->nbset_drop++] = cap;
-	}
-	for (int i = 0; i < 2; i++)
-		p->cap_data[i].effective = p->cap_data[i].permitted =
-		    p->cap_data[i].inheritable = (uint32_t)(keep >> (32 * i));
-	p->securebits = SECBIT_NOROOT | SECBIT_NOROOT_LOCKED |
-	    SECBIT_NO_SETUID_FIXUP | SECBIT_NO_SETUID_FIXUP_LOCKED |
-	    SECBIT_KEEP_CAPS_LOCKED;
-}
-
 /* A /proc/PID/status field as a number (hexadecimal capability sets). */
 static uint64_t
 status_hex(const char *text, const char *field)
@@ -340,7 +320,7 @@ child_status(uint64_t keep, char *out, size_t outlen)
 	assert_int_equal(pipe2(pfd, O_CLOEXEC), 0);
 	io.stdio_fd = pfd[1];
 	plan_init(&plan, "/bin/cat", argv);
-	plan_keep(&plan, keep);
+	spawn_plan_caps(&plan, keep);
 	assert_int_equal(start_and_wait(&plan, &io, &pid, &err, &step), 0);
 	close(pfd[1]);
 	while (got < outlen - 1 && (n = read(pfd[0], out + got,
