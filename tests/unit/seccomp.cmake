@@ -8,3 +8,6 @@ target_compile_definitions(test_seccomp_profile PRIVATE
 find_package(Threads REQUIRED)
 target_link_libraries(test_seccomp_profile PRIVATE Threads::Threads)
 hinetd_unit_test(test_caps ${CMAKE_CURRENT_LIST_DIR}/test_caps.c)
+# The user-space run of a seccomp program (policy/seccomp_eval.c), against
+# the kernel's answers for the same compiled profiles.
+hinetd_unit_test(test_seccomp_eval ${CMAKE_CURRENT_LIST_DIR}/test_seccomp_eval.c)
