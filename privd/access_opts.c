@@ -18,6 +18,7 @@
  * listener inside the tables of the snapshot.  See docs/access-control.md.
  */
 #include "privd/privd.h"
+#include "privd/spawn_prefilter.h"
 #include "policy/hosts_access.h"
 #include "common/log.h"
 #include "common/names.h"
@@ -335,5 +336,7 @@ access_recheck(const struct config *cfg, const struct service *svc,
 		a->plan.path = "/bin/sh";
 		a->plan.argv = twist_argv;
 	}
+	/* umask, nice and twist add calls the filter's proof did not cover. */
+	spawn_prefilter_recheck(&a->plan);
 	return ACCESS_OK;
 }

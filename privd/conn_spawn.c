@@ -10,6 +10,7 @@
  * environment come from the socket (getpeername/getsockname).
  */
 #include "privd/privd.h"
+#include "privd/spawn_prefilter.h"
 #include "common/log.h"
 #include "common/names.h"
 #include "policy/hosts_access.h"
@@ -251,6 +252,7 @@ spawn_options(const struct service *svc, const struct access_apply *a,
 		sp.exec_fd = -1;
 		sp.path = "/bin/sh";
 		sp.argv = a->spawn_argv[i];
+		spawn_prefilter_recheck(&sp);
 		io.stdio_fd = privd.devnull;
 		io.inherit = NULL;
 		io.ninherit = 0;

@@ -7,6 +7,7 @@
  */
 #include "privd/privd.h"
 #include "privd/spawn_bset.h"
+#include "privd/spawn_prefilter.h"
 #include "privd/spawn_plan.h"
 #include "policy/explain.h"
 #include "policy/config_check.h"
@@ -294,6 +295,7 @@ reload(void)
 	privd.cur = g;
 	generation_free(old, g);
 	spawn_bset_narrow(generation_caps(g));
+	spawn_prefilter_attach(g->plans, g->cfg->nsvcs);
 	privd.listener.backoff = 0;
 	if (listener_start() == -1)
 		listener_retry();
@@ -443,6 +445,7 @@ main(int argc, char *argv[])
 	/* The keeping thread first: it must hold the set privd started with. */
 	spawn_bset_init();
 	spawn_bset_narrow(generation_caps(privd.cur));
+	spawn_prefilter_attach(privd.cur->plans, privd.cur->cfg->nsvcs);
 	/* Opened once: stdio of `spawn` option children (access_opts.c). */
 	if ((privd.devnull = open("/dev/null", O_RDWR | O_CLOEXEC)) == -1)
 		fatal("/dev/null");

@@ -49,17 +49,25 @@
  *                                  privilege and keep granted caps over setuid
  *   setgroups, setresgid, setresuid
  *   capset, ambient raise          exactly the granted set, kept over exec
- *   no_new_privs, seccomp          last: the filter may deny calls above
+ *   no_new_privs, seccomp          last: the filter may deny calls above;
+ *                                  skipped by a child cloned with the filter
+ *                                  in force (spawn_prefilter.c), which is
+ *                                  done only where the filter was proved to
+ *                                  allow every call of this list
+ *                                  (spawn_plan_filter_admits)
  *   signal mask, execve
  */
 #include "privd/spawn.h"
 #include "privd/spawn_slot.h"
 #include "privd/spawn_bset.h"
+#include "privd/spawn_prefilter.h"
 #include "privd/rawsys.h"
+#include "policy/seccomp_eval.h"
 #include "common/log.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/audit.h>
 #include <linux/close_range.h>
 #include <poll.h>
 #include <linux/seccomp.h>
@@ -243,7 +251,7 @@ child_main(void *arg)
 
 	if (p->no_new_privs)
 		STEP(c, STEP_NNP, sys(SYS_prctl, PR_SET_NO_NEW_PRIVS, 1, 0, 0));
-	if (p->filter.len > 0)
+	if (p->filter.len > 0 && !c->prefiltered)
 		STEP(c, STEP_SECCOMP, sys(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0,
 		    (long)&p->filter, 0));
 
@@ -256,6 +264,68 @@ child_main(void *arg)
 		rc = sys(SYS_execve, (long)p->path, (long)p->argv,
 		    (long)c->io.envp, 0);
 	fail(c, STEP_EXEC, rc);
+}
+
+#if defined(__x86_64__)
+#define SPAWN_AUDIT_ARCH AUDIT_ARCH_X86_64
+#elif defined(__aarch64__)
+#define SPAWN_AUDIT_ARCH AUDIT_ARCH_AARCH64
+#endif
+
+/* Does f allow call nr, with args[0] = arg0 if known0 (else no argument)? */
+static int
+admits(const struct sock_fprog *f, long nr, int known0, unsigned long arg0)
+{
+#ifdef SPAWN_AUDIT_ARCH
+	struct seccomp_data sd = { .nr = (int)nr, .arch = SPAWN_AUDIT_ARCH };
+
+	sd.args[0] = arg0;
+	return seccomp_eval_allows(f, &sd, known0 ? 1u : 0u);
+#else
+	(void)f, (void)nr, (void)known0, (void)arg0;
+	return 0;
+#endif
+}
+
+/*
+ * Every call of child_main (and of child_stdio and fail), in its order,
+ * with the first argument where the filters of policy/seccomp_profile.c
+ * look at it (clone's flags, prctl's option).  A step the plan does not
+ * take is not asked for.  Keep this beside child_main: a call added there
+ * and not here would be made under a filter nobody checked it against
+ * (test_sandbox.py, test_prefilter_never_runs_a_call_its_filter_denies,
+ * denies each one in turn).
+ */
+int
+spawn_plan_filter_admits(const struct spawn_plan *p, const struct sock_fprog *f)
+{
+	static const long always[] = {
+		SYS_setsid, SYS_fcntl, SYS_dup3, SYS_close_range, SYS_chdir,
+		SYS_setgroups, SYS_setresgid, SYS_setresuid, SYS_capset,
+		SYS_rt_sigprocmask, SYS_write, SYS_exit_group,
+	};
+
+	if (!admits(f, SYS_clone, 1,
+	    SPAWN_CLONE_FLAGS | CLONE_CHILD_CLEARTID))
+		return 0;
+	for (size_t i = 0; i < sizeof(always) / sizeof(always[0]); i++)
+		if (!admits(f, always[i], 0, 0))
+			return 0;
+	if (!admits(f, p->exec_fd >= 0 ? SYS_execveat : SYS_execve, 0, 0))
+		return 0;
+	if ((p->nsig_reset > 0 && !admits(f, SYS_rt_sigaction, 0, 0)) ||
+	    (p->landlock_fd >= 0 && !admits(f, SYS_landlock_restrict_self, 0, 0)) ||
+	    (p->rlim_set != 0 && !admits(f, SYS_prlimit64, 0, 0)) ||
+	    (p->umask >= 0 && !admits(f, SYS_umask, 0, 0)) ||
+	    (p->nice_set && !admits(f, SYS_setpriority, 0, 0)) ||
+	    (p->chroot != NULL && !admits(f, SYS_chroot, 0, 0)))
+		return 0;
+	if ((p->nbset_drop > 0 && !admits(f, SYS_prctl, 1, PR_CAPBSET_DROP)) ||
+	    !admits(f, SYS_prctl, 1, PR_SET_SECUREBITS) ||
+	    (p->nambient > 0 && !admits(f, SYS_prctl, 1, PR_CAP_AMBIENT)) ||
+	    (p->no_new_privs && !admits(f, SYS_prctl, 1, PR_SET_NO_NEW_PRIVS)))
+		return 0;
+	return 1;
 }
 
 pid_t
@@ -279,9 +349,15 @@ spawn_start(const struct spawn_plan *plan, const struct spawn_io *io,
 	}
 	c->status_fd = p[1];
 	c->in_use = 1;
-	pid = spawn_bset_clone(child_main, stack_top,
-	    SPAWN_CLONE_FLAGS | CLONE_CHILD_CLEARTID, c, &c->in_use, c->plan.keep,
-	    &c->bset);
+	if (plan->prefilter != NULL) {
+		c->prefiltered = 1;
+		pid = spawn_prefilter_clone(plan->prefilter, child_main, stack_top,
+		    SPAWN_CLONE_FLAGS | CLONE_CHILD_CLEARTID, c, &c->in_use,
+		    &c->bset);
+	} else
+		pid = spawn_bset_clone(child_main, stack_top,
+		    SPAWN_CLONE_FLAGS | CLONE_CHILD_CLEARTID, c, &c->in_use,
+		    c->plan.keep, &c->bset);
 	if (pid == -1)
 		*err = errno;
 	close(p[1]);

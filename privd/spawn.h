@@ -22,6 +22,8 @@
 
 #define SPAWN_CAPS_MAX 64
 
+struct spawn_prefilter;                 /* spawn_prefilter.h */
+
 /* Precomputed once per service per configuration load. */
 struct spawn_plan {
 	int            built;           /* spawn_plan_build succeeded in part */
@@ -62,6 +64,11 @@ struct spawn_plan {
 
 	/* seccomp filter, exported BPF; len 0: none. */
 	struct sock_fprog filter;
+	/*
+	 * The thread that holds filter installed and clones this plan's
+	 * children, or NULL: the child installs it (spawn_prefilter_attach).
+	 */
+	struct spawn_prefilter *prefilter;
 
 	/* Static environment ("PATH=...", env, passenv); NULL-terminated. */
 	char         **env;
@@ -85,6 +92,15 @@ enum spawn_step {
 };
 
 const char *spawn_step_name(enum spawn_step step);
+
+/*
+ * 1 if filter f allows every call a child of plan makes from its clone up
+ * to and including its execve (and the calls of a failed step), with the
+ * arguments those calls are known to have at load; 0 if it may deny one
+ * or cannot tell.  Only then may the child start with f already in force.
+ */
+int   spawn_plan_filter_admits(const struct spawn_plan *plan,
+          const struct sock_fprog *f);
 
 /*
  * Start a confined child; privd does not wait for it.  Returns its pid, or

@@ -143,12 +143,14 @@ arena_fill(struct arena *a, const struct spawn_plan *plan,
 	p->argv = argv;
 	p->groups = groups;
 	p->filter.filter = (struct sock_filter *)filter;
+	p->prefilter = NULL;            /* privd's: the child needs only prefiltered */
 	p->env = NULL;                  /* privd's: already in envp */
 	p->nenv = 0;
 	c->io = *io;
 	c->io.envp = envp;
 	c->io.inherit = inherit;
 	c->status_fd = -1;
+	c->prefiltered = 0;
 	return c;
 }
 

@@ -27,6 +27,8 @@ struct spawn_child {
 	 * (spawn_bset.h): the child drops those of plan.bset_drop that are.
 	 */
 	uint64_t          bset;
+	/* Cloned with plan.filter already in force (spawn_prefilter.h). */
+	int               prefiltered;
 	/*
 	 * Nonzero until the child has left this memory: cloned with
 	 * CLONE_CHILD_CLEARTID on it, the kernel writes 0 here (in privd's

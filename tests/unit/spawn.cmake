@@ -4,6 +4,7 @@
 # Runs as root (the child changes its credentials).
 hinetd_unit_test(test_spawn ${CMAKE_CURRENT_LIST_DIR}/test_spawn.c
   ${CMAKE_SOURCE_DIR}/privd/spawn.c ${CMAKE_SOURCE_DIR}/privd/spawn_slot.c
-  ${CMAKE_SOURCE_DIR}/privd/spawn_bset.c ${CMAKE_SOURCE_DIR}/privd/spawn_plan.c)
+  ${CMAKE_SOURCE_DIR}/privd/spawn_bset.c ${CMAKE_SOURCE_DIR}/privd/spawn_plan.c
+  ${CMAKE_SOURCE_DIR}/privd/spawn_prefilter.c)
 find_package(Threads REQUIRED)
 target_link_libraries(test_spawn PRIVATE Threads::Threads)

@@ -1,0 +1,320 @@
+/*
+ * spawn_prefilter.c: threads that hold a service's seccomp filter and
+ * clone that service's children.
+ *
+ * Installing a filter is the dearest step of a child's confinement: the
+ * kernel checks the program, converts it, JIT-compiles it and precomputes
+ * its per-call cache in every child, and frees all of that again when the
+ * child exits (docs/performance.md).  A filter is inherited by every
+ * process a task creates, and installing one changes only the calling
+ * thread.  So for each distinct filter of the configuration in force,
+ * privd runs one thread that sets no_new_privs and installs that filter on
+ * itself once per load, then only ever waits for the main thread to ask
+ * it for a clone: the children it clones start with the filter in force,
+ * the same program the child would have installed, and skip that step.
+ * The filter stays confined to that thread; privd's main thread, which
+ * reads the listener and reaps, holds none.
+ *
+ * The filter is then in force during the child's confinement, not only
+ * from its last steps on, so a thread is used only where the filter is
+ * proved, at load, to allow every call made under it: the thread's own
+ * (futex, exit; clone is the child's first) and every call the child of
+ * that plan makes up to its execve (spawn_plan_filter_admits in spawn.c).
+ * The proof runs the exported program in user space (policy/seccomp_eval.c)
+ * on each call with the arguments known at load, and answers "no" where
+ * it cannot tell.  Any other plan (a filter denying chroot for a chrooted
+ * service, say) installs its filter in the child, last, as before.
+ *
+ * The thread runs nothing but this file's loop, makes only futex, clone
+ * and exit calls, and leaves by a raw exit: glibc's thread teardown would
+ * make calls the proof does not cover.  Its pthread_join still works (the
+ * kernel clears the thread's id word and wakes the joiner, as at any
+ * thread exit), and the thread holds no lock, no allocation and no
+ * thread-specific data that a teardown would have released.  The main
+ * thread waits while the thread clones, so privd's code never runs in both
+ * at once, as with the keeping thread (spawn_bset.c).
+ */
+#include "privd/spawn_prefilter.h"
+#include "privd/spawn_bset.h"
+#include "privd/rawsys.h"
+#include "policy/seccomp_eval.h"
+#include "common/log.h"
+#include "common/util.h"
+
+#include <errno.h>
+#include <linux/audit.h>
+#include <linux/futex.h>
+#include <linux/seccomp.h>
+#include <pthread.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#define PREFILTER_MAX   16              /* distinct filters with a thread */
+#define PREFILTER_STACK (64 * 1024)     /* it runs clone's wrapper, no more */
+
+enum {
+	T_START, T_READY, T_ASKED, T_ANSWERED, T_FAILED, T_STOP,
+};
+
+struct spawn_prefilter {
+	struct sock_fprog prog;         /* privd's copy, for matching at load */
+	uint64_t        bset;           /* the bounding set it was started with */
+	pthread_t       thread;
+	int             used;           /* by the configuration being attached */
+	uint32_t        state;          /* T_*: the futex word */
+	int             install_err;    /* why T_FAILED */
+	/* One request at a time: written before T_ASKED, read after T_ANSWERED. */
+	int           (*fn)(void *);
+	void           *stack, *arg;
+	int             flags;
+	pid_t          *ctid;
+	pid_t           pid;
+	int             err;
+};
+
+static struct spawn_prefilter *threads[PREFILTER_MAX];
+static size_t nthreads;
+
+#if defined(__x86_64__)
+#define NATIVE_ARCH AUDIT_ARCH_X86_64
+#elif defined(__aarch64__)
+#define NATIVE_ARCH AUDIT_ARCH_AARCH64
+#endif
+
+static uint32_t
+state_load(const struct spawn_prefilter *t)
+{
+	return __atomic_load_n(&t->state, __ATOMIC_ACQUIRE);
+}
+
+static void
+state_set(struct spawn_prefilter *t, uint32_t s)
+{
+	__atomic_store_n(&t->state, s, __ATOMIC_RELEASE);
+	(void)syscall(SYS_futex, &t->state, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
+}
+
+/* Sleep while the state is s. */
+static void
+state_wait(struct spawn_prefilter *t, uint32_t s)
+{
+	while (state_load(t) == s)
+		(void)syscall(SYS_futex, &t->state, FUTEX_WAIT_PRIVATE, s, NULL,
+		    NULL, 0);
+}
+
+static void *
+prefilter_main(void *arg)
+{
+	struct spawn_prefilter *t = arg;
+	uint32_t s;
+
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == -1 ||
+	    syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &t->prog) == -1) {
+		t->install_err = errno;
+		state_set(t, T_FAILED);
+		return NULL;            /* no filter on this thread: a plain end */
+	}
+	state_set(t, T_READY);
+	for (;;) {
+		/* Asleep through T_READY and T_ANSWERED (the main thread's turn). */
+		while ((s = state_load(t)) != T_ASKED && s != T_STOP)
+			(void)syscall(SYS_futex, &t->state, FUTEX_WAIT_PRIVATE, s,
+			    NULL, NULL, 0);
+		if (s == T_STOP)
+			break;
+		t->pid = clone(t->fn, t->stack, t->flags, t->arg, NULL, NULL,
+		    t->ctid);
+		t->err = t->pid == -1 ? errno : 0;
+		state_set(t, T_ANSWERED);
+	}
+	/* exit(2) of this thread alone, and nothing else (see the top). */
+	for (;;)
+		(void)raw_syscall(SYS_exit, 0, 0, 0, 0, 0);
+	return NULL;
+}
+
+/*
+ * Does f allow the thread's own calls?  The futex operations it uses and
+ * the exit it leaves by; its clone is checked with the child's calls.
+ */
+static int
+thread_calls_allowed(const struct sock_fprog *f)
+{
+#ifdef NATIVE_ARCH
+	struct seccomp_data sd = { .arch = NATIVE_ARCH };
+
+	sd.nr = SYS_exit;
+	if (!seccomp_eval_allows(f, &sd, 0))
+		return 0;
+	sd.nr = SYS_futex;
+	sd.args[1] = FUTEX_WAIT_PRIVATE;
+	if (!seccomp_eval_allows(f, &sd, 1u << 1))
+		return 0;
+	sd.args[1] = FUTEX_WAKE_PRIVATE;
+	return seccomp_eval_allows(f, &sd, 1u << 1);
+#else
+	(void)f;
+	return 0;
+#endif
+}
+
+static int
+same_prog(const struct sock_fprog *a, const struct sock_fprog *b)
+{
+	return a->len == b->len && memcmp(a->filter, b->filter,
+	    (size_t)a->len * sizeof(*a->filter)) == 0;
+}
+
+static void
+prefilter_free(struct spawn_prefilter *t)
+{
+	free(t->prog.filter);
+	free(t);
+}
+
+/* A new thread with filter f installed, or NULL (logged). */
+static struct spawn_prefilter *
+prefilter_start(const struct sock_fprog *f)
+{
+	struct spawn_prefilter *t;
+	pthread_attr_t attr;
+	sigset_t all, old;
+	int rc;
+
+	t = xcalloc(1, sizeof(*t));
+	t->prog.len = f->len;
+	t->prog.filter = xreallocarray(NULL, f->len, sizeof(*f->filter));
+	memcpy(t->prog.filter, f->filter, (size_t)f->len * sizeof(*f->filter));
+	t->bset = spawn_bset_main();
+	t->state = T_START;
+	/* It takes no signal: they are all read from privd's signalfd. */
+	sigfillset(&all);
+	if ((rc = pthread_sigmask(SIG_SETMASK, &all, &old)) != 0)
+		goto fail;
+	if ((rc = pthread_attr_init(&attr)) == 0) {
+		(void)pthread_attr_setstacksize(&attr, PREFILTER_STACK);
+		rc = pthread_create(&t->thread, &attr, prefilter_main, t);
+		pthread_attr_destroy(&attr);
+	}
+	if (pthread_sigmask(SIG_SETMASK, &old, NULL) != 0)
+		fatalx("pthread_sigmask restore");
+	if (rc != 0)
+		goto fail;
+	state_wait(t, T_START);
+	if (state_load(t) == T_FAILED) {
+		rc = t->install_err;
+		(void)pthread_join(t->thread, NULL);
+		goto fail;
+	}
+	return t;
+fail:
+	errno = rc;
+	log_warn("no thread for a seccomp filter of %u instructions: its "
+	    "children install it themselves", f->len);
+	prefilter_free(t);
+	return NULL;
+}
+
+static void
+prefilter_stop(struct spawn_prefilter *t)
+{
+	int rc;
+
+	state_set(t, T_STOP);
+	if ((rc = pthread_join(t->thread, NULL)) != 0) {
+		/* Cannot happen; never free what a running thread may read. */
+		errno = rc;
+		log_warn("pthread_join");
+		return;
+	}
+	prefilter_free(t);
+}
+
+/* The thread for f, or a new one; NULL if none can be had. */
+static struct spawn_prefilter *
+prefilter_for(const struct sock_fprog *f, uint64_t keep)
+{
+	struct spawn_prefilter *t;
+
+	for (size_t i = 0; i < nthreads; i++)
+		if (same_prog(&threads[i]->prog, f) &&
+		    (keep & ~threads[i]->bset) == 0)
+			return threads[i];
+	if (nthreads == PREFILTER_MAX)
+		return NULL;
+	if ((t = prefilter_start(f)) != NULL)
+		threads[nthreads++] = t;
+	return t;
+}
+
+void
+spawn_prefilter_attach(struct spawn_plan *plans, size_t n)
+{
+	size_t i, kept;
+
+	for (i = 0; i < nthreads; i++)
+		threads[i]->used = 0;
+	for (i = 0; i < n; i++) {
+		struct spawn_plan *p = &plans[i];
+
+		p->prefilter = NULL;
+		if (!p->built || p->filter.len == 0 || !p->no_new_privs)
+			continue;
+		/* A child granted more than privd's main thread holds: spawn_bset. */
+		if ((p->keep & ~spawn_bset_main()) != 0)
+			continue;
+		if (!thread_calls_allowed(&p->filter) ||
+		    !spawn_plan_filter_admits(p, &p->filter))
+			continue;
+		if ((p->prefilter = prefilter_for(&p->filter, p->keep)) != NULL)
+			p->prefilter->used = 1;
+	}
+	for (i = kept = 0; i < nthreads; i++) {
+		if (threads[i]->used)
+			threads[kept++] = threads[i];
+		else
+			prefilter_stop(threads[i]);
+	}
+	nthreads = kept;
+}
+
+void
+spawn_prefilter_recheck(struct spawn_plan *p)
+{
+	if (p->prefilter != NULL && !spawn_plan_filter_admits(p, &p->filter))
+		p->prefilter = NULL;
+}
+
+pid_t
+spawn_prefilter_clone(struct spawn_prefilter *t, int (*fn)(void *),
+    void *stack, int flags, void *arg, pid_t *ctid, uint64_t *child_bset)
+{
+	/* Before the clone: a CLONE_VM child reads its slot at once. */
+	*child_bset = t->bset;
+	t->fn = fn;
+	t->stack = stack;
+	t->flags = flags;
+	t->arg = arg;
+	t->ctid = ctid;
+	state_set(t, T_ASKED);
+	state_wait(t, T_ASKED);
+	/* T_ANSWERED: the thread wrote pid and err before it said so. */
+	__atomic_store_n(&t->state, T_READY, __ATOMIC_RELEASE);
+	if (t->pid == -1) {
+		errno = t->err;
+		return -1;
+	}
+	return t->pid;
+}
+
+size_t
+spawn_prefilter_count(void)
+{
+	return nthreads;
+}

@@ -1,0 +1,46 @@
+/*
+ * spawn_prefilter.h: threads of privd that hold a service's seccomp filter
+ * already installed and clone that service's children, so that the kernel
+ * checks and compiles each filter once per load instead of once per child
+ * (spawn_prefilter.c).
+ */
+#ifndef HINETD_SPAWN_PREFILTER_H
+#define HINETD_SPAWN_PREFILTER_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "privd/spawn.h"
+
+/*
+ * Give each plan of a new configuration (plans[0..n-1], the ones with
+ * built set) a thread holding its filter, where the filter allows every
+ * call made after it is in force (spawn_plan_filter_admits, and the
+ * thread's own); plans without get plan->prefilter NULL and install their
+ * filter in the child, as the listener's plan always does.  Threads whose
+ * filter no configuration uses any more are stopped.  Call in the main
+ * thread, after spawn_bset_narrow, with the previous configuration's
+ * plans no longer used.
+ */
+void  spawn_prefilter_attach(struct spawn_plan *plans, size_t n);
+
+/*
+ * A copy of a plan was changed for one connection (hosts.allow options,
+ * twist, spawn): drop its thread unless the filter still allows every call
+ * of the changed plan.
+ */
+void  spawn_prefilter_recheck(struct spawn_plan *plan);
+
+/*
+ * clone(fn, stack, flags, arg, NULL, NULL, ctid) from thread t, and wait
+ * for the answer.  *child_bset is set, before the clone, to the bounding
+ * set t was started with.  Returns the pid, or -1 with errno set.
+ */
+pid_t spawn_prefilter_clone(struct spawn_prefilter *t, int (*fn)(void *),
+    void *stack, int flags, void *arg, pid_t *ctid, uint64_t *child_bset);
+
+/* Threads running (for tests and the status log). */
+size_t spawn_prefilter_count(void);
+
+#endif
