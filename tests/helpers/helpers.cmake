@@ -17,3 +17,9 @@ set_target_properties(probe_static PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_B
 # A look-up helper that misbehaves on request (test_userdb).
 add_executable(evil_userdb ${CMAKE_CURRENT_LIST_DIR}/evil_userdb.c)
 set_target_properties(evil_userdb PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/tests)
+# A service whose only system call is exit_group(0) (the prefilter drift test).
+add_executable(exit0 ${CMAKE_CURRENT_LIST_DIR}/exit0.c)
+target_compile_options(exit0 PRIVATE -fno-sanitize=all -fno-stack-protector
+    -ffreestanding -U_FORTIFY_SOURCE)
+target_link_options(exit0 PRIVATE -fno-sanitize=all -nostdlib -static-pie)
+set_target_properties(exit0 PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/tests)

@@ -21,7 +21,7 @@ extern char **environ;
 
 static const char *const status_keys[] = {
 	"Uid:", "Gid:", "Groups:", "CapInh:", "CapPrm:", "CapEff:", "CapBnd:",
-	"CapAmb:", "NoNewPrivs:", "Seccomp:", "SigBlk:", "SigIgn:", "Umask:",
+	"CapAmb:", "NoNewPrivs:", "Seccomp:", "Seccomp_filters:", "SigBlk:", "SigIgn:", "Umask:",
 };
 
 int

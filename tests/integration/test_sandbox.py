@@ -240,5 +240,135 @@ def test_bounding_set_narrowed_and_reload_grants_more():
         assert main_thread_bset(h.proc.pid) == 0
 
 
+def filtered_threads(pid):
+    """privd's tasks with a seccomp filter in force (its prefilter threads)."""
+    n = 0
+    for tid in os.listdir("/proc/%d/task" % pid):
+        with open("/proc/%d/task/%s/status" % (pid, tid)) as f:
+            if re.search(r"^Seccomp:\s+2$", f.read(), re.M):
+                n += 1
+    return n
+
+
+def copy_helper(h, name):
+    """A test helper copied where the service's user can reach it."""
+    path = os.path.join(h.dir, name)
+    shutil.copy(os.path.join(TESTBIN, name), path)
+    os.chmod(path, 0o755)
+    return path
+
+
+def probe_service(name, port, body, server):
+    return ("service %s\n{\n\tsocket_type = stream\n\twait = no\n"
+            "\tuser = nobody\n\tserver = %s\n\tport = %d\n"
+            "\ttype = UNLISTED\n%s}\n" % (name, server, port, body))
+
+
+def test_prefilter_threads_one_per_filter_and_reload():
+    """privd installs each distinct filter once, on a thread of its own
+    that clones that service's children: two services with the same
+    filter share a thread, a third filter gets another, the main thread
+    holds none, and a reload to seccomp = none stops them all.  The child
+    still runs under exactly one filter, the one its policy asked for."""
+    h = Hinetd("")
+    probe = copy_helper(h, "probe")
+    h.write(os.path.join("hinetd.d", "svc"),
+            probe_service("plain_a", 7115, "", probe) +
+            probe_service("plain_b", 7116, "", probe) +
+            probe_service("no_ppid", 7117, "\tseccomp_deny = getppid\n", probe))
+    with h:
+        assert filtered_threads(h.proc.pid) == 2
+        assert main_thread_seccomp(h.proc.pid) == "0"
+        for port in (7115, 7116):
+            rep = parse_probe(talk(port))
+            assert rep["status"]["Seccomp"] == "2", rep["status"]
+            assert rep["status"]["Seccomp_filters"] == "1", rep["status"]
+            assert rep["status"]["NoNewPrivs"] == "1", rep["status"]
+            assert rep["getppid"].endswith(" ok"), rep["getppid"]
+            assert int(rep["status"]["CapEff"], 16) == 0
+            assert int(rep["status"]["CapBnd"], 16) == 0
+            assert rep["status"]["Uid"].split() == ["65534"] * 4
+        rep = parse_probe(talk(7117))
+        assert rep["getppid"] == "-1 EPERM", rep["getppid"]
+        assert rep["status"]["Seccomp_filters"] == "1", rep["status"]
+        h.write(os.path.join("hinetd.d", "svc"),
+                probe_service("plain_a", 7115, "\tseccomp = none\n", probe))
+        h.proc.send_signal(signal.SIGHUP)
+        h.wait_log(r"reloaded: ")
+        h.wait_log(r"ready: ", count=2)
+        assert filtered_threads(h.proc.pid) == 0
+        rep = parse_probe(talk(7115))
+        assert rep["status"]["Seccomp"] == "0", rep["status"]
+
+
+def main_thread_seccomp(pid):
+    with open("/proc/%d/task/%d/status" % (pid, pid)) as f:
+        return re.search(r"^Seccomp:\s+(\d+)$", f.read(), re.M).group(1)
+
+
+# Every call privd's child makes between its clone and its execve, denied
+# in turn (with the kill action) in the service's own filter.  Where the
+# filter would deny one, the filter must be installed last in the child,
+# as without a prefilter thread; were it already in force from the clone,
+# the child (or, for clone, privd's thread and so privd) would die of
+# SIGSYS.  exit0 makes no call of its own but exit_group, so any death is
+# the spawn path's.  futex and exit are the thread's own calls.  Not here:
+# the calls a child makes after its own filter install too (rt_sigprocmask,
+# execve; write and exit_group when a step fails), which a filter denies
+# to every child alike.
+PREFILTER_DRIFT_CALLS = (
+    "clone", "setsid", "fcntl", "dup3", "close_range", "chdir", "setgroups",
+    "setresgid", "setresuid", "capset", "prctl", "umask",
+    "setpriority", "prlimit64", "landlock_restrict_self", "futex", "exit",
+)
+
+
+def test_prefilter_never_runs_a_call_its_filter_denies():
+    h = Hinetd("")
+    exit0 = copy_helper(h, "exit0")
+    text = ""
+    for i, call in enumerate(PREFILTER_DRIFT_CALLS):
+        text += ("service deny_%s\n{\n\tsocket_type = stream\n\twait = no\n"
+                 "\tuser = nobody\n\tserver = %s\n\tport = %d\n"
+                 "\ttype = UNLISTED\n\tumask = 027\n\tnice = 3\n"
+                 "\trlimit_files = 64\n\tlandlock_paths = %s\n"
+                 "\tseccomp_deny = %s\n\tseccomp_action = kill\n}\n"
+                 % (call, exit0, 7200 + i, exit0, call))
+    # And one the proof admits, so that the test sees a thread at all.
+    text += ("service deny_getppid\n{\n\tsocket_type = stream\n\twait = no\n"
+             "\tuser = nobody\n\tserver = %s\n\tport = 7199\n"
+             "\ttype = UNLISTED\n\tumask = 027\n\tnice = 3\n"
+             "\trlimit_files = 64\n\tlandlock_paths = %s\n"
+             "\tseccomp_deny = getppid\n\tseccomp_action = kill\n}\n"
+             % (exit0, exit0))
+    h.write(os.path.join("hinetd.d", "drift"), text)
+    with h:
+        assert filtered_threads(h.proc.pid) == 1
+        for i, call in enumerate(PREFILTER_DRIFT_CALLS):
+            talk(7200 + i)
+            h.wait_log(r"service=deny_%s .*action=exit pid=\d+ status=0" % call)
+        talk(7199)
+        h.wait_log(r"service=deny_getppid .*action=exit pid=\d+ status=0")
+        assert "SIGSYS" not in h.log(), h.log()
+        assert h.proc.poll() is None
+
+
+def test_prefilter_dropped_for_a_hosts_allow_umask_its_filter_denies():
+    """A hosts.allow option adds a call to one connection's spawn path
+    (umask here); a filter denying it is then installed in the child."""
+    h = Hinetd("", allow="probe : ALL : umask 077\n")
+    probe = copy_helper(h, "probe")
+    h.write(os.path.join("hinetd.d", "probe"),
+            probe_service("probe", 7118,
+                          "\tseccomp_deny = umask\n\tseccomp_action = kill\n",
+                          probe))
+    with h:
+        assert filtered_threads(h.proc.pid) == 1
+        rep = parse_probe(talk(7118))
+        assert rep["status"]["Umask"] == "0077", rep["status"]
+        assert rep["status"]["Seccomp_filters"] == "1", rep["status"]
+        assert "SIGSYS" not in h.log(), h.log()
+
+
 if __name__ == "__main__":
     Runner().run(globals())
