@@ -26,6 +26,7 @@
  * the keeping thread clones, so privd's code never runs in both at once.
  */
 #include "privd/spawn_bset.h"
+#include "privd/clone_request.h"
 #include "policy/caps.h"
 #include "common/log.h"
 
@@ -47,13 +48,7 @@ static struct {
 	pthread_mutex_t lock;
 	pthread_cond_t  cond;
 	int             state;
-	/* One request at a time, under lock. */
-	int           (*fn)(void *);
-	void           *stack, *arg;
-	int             flags;
-	pid_t          *ctid;
-	pid_t           pid;
-	int             err;
+	struct clone_request req;       /* one at a time, under lock */
 } k = {
 	/* Until spawn_bset_init has read them: assume every capability held. */
 	.initial = ~0ULL,
@@ -70,8 +65,7 @@ keeper_main(void *unused)
 	for (;;) {
 		while (k.state != KEEPER_ASKED)
 			pthread_cond_wait(&k.cond, &k.lock);
-		k.pid = clone(k.fn, k.stack, k.flags, k.arg, NULL, NULL, k.ctid);
-		k.err = k.pid == -1 ? errno : 0;
+		clone_request_run(&k.req);
 		k.state = KEEPER_ANSWERED;
 		pthread_cond_broadcast(&k.cond);
 	}
@@ -151,7 +145,6 @@ spawn_bset_clone(int (*fn)(void *), void *stack, int flags, void *arg,
     pid_t *ctid, uint64_t keep, uint64_t *child_bset)
 {
 	pid_t pid;
-	int err;
 
 	if (!k.ready || (keep & ~k.main) == 0) {
 		*child_bset = k.main;
@@ -160,20 +153,13 @@ spawn_bset_clone(int (*fn)(void *), void *stack, int flags, void *arg,
 	/* Before the clone: a CLONE_VM child reads its slot at once. */
 	*child_bset = k.initial;
 	pthread_mutex_lock(&k.lock);
-	k.fn = fn;
-	k.stack = stack;
-	k.flags = flags;
-	k.arg = arg;
-	k.ctid = ctid;
+	clone_request_ask(&k.req, fn, stack, flags, arg, ctid);
 	k.state = KEEPER_ASKED;
 	pthread_cond_broadcast(&k.cond);
 	while (k.state != KEEPER_ANSWERED)
 		pthread_cond_wait(&k.cond, &k.lock);
 	k.state = KEEPER_IDLE;
-	pid = k.pid;
-	err = k.err;
+	pid = clone_request_answer(&k.req);
 	pthread_mutex_unlock(&k.lock);
-	if (pid == -1)
-		errno = err;
 	return pid;
 }

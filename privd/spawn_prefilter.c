@@ -36,6 +36,7 @@
  */
 #include "privd/spawn_prefilter.h"
 #include "privd/spawn_bset.h"
+#include "privd/clone_request.h"
 #include "privd/rawsys.h"
 #include "policy/seccomp_eval.h"
 #include "common/log.h"
@@ -68,13 +69,8 @@ struct spawn_prefilter {
 	int             used;           /* by the configuration being attached */
 	uint32_t        state;          /* T_*: the futex word */
 	int             install_err;    /* why T_FAILED */
-	/* One request at a time: written before T_ASKED, read after T_ANSWERED. */
-	int           (*fn)(void *);
-	void           *stack, *arg;
-	int             flags;
-	pid_t          *ctid;
-	pid_t           pid;
-	int             err;
+	/* One at a time: written before T_ASKED, read after T_ANSWERED. */
+	struct clone_request req;
 };
 
 static struct spawn_prefilter *threads[PREFILTER_MAX];
@@ -128,9 +124,7 @@ prefilter_main(void *arg)
 			    NULL, NULL, 0);
 		if (s == T_STOP)
 			break;
-		t->pid = clone(t->fn, t->stack, t->flags, t->arg, NULL, NULL,
-		    t->ctid);
-		t->err = t->pid == -1 ? errno : 0;
+		clone_request_run(&t->req);
 		state_set(t, T_ANSWERED);
 	}
 	/* exit(2) of this thread alone, and nothing else (see the top). */
@@ -297,20 +291,12 @@ spawn_prefilter_clone(struct spawn_prefilter *t, int (*fn)(void *),
 {
 	/* Before the clone: a CLONE_VM child reads its slot at once. */
 	*child_bset = t->bset;
-	t->fn = fn;
-	t->stack = stack;
-	t->flags = flags;
-	t->arg = arg;
-	t->ctid = ctid;
+	clone_request_ask(&t->req, fn, stack, flags, arg, ctid);
 	state_set(t, T_ASKED);
 	state_wait(t, T_ASKED);
 	/* T_ANSWERED: the thread wrote pid and err before it said so. */
 	__atomic_store_n(&t->state, T_READY, __ATOMIC_RELEASE);
-	if (t->pid == -1) {
-		errno = t->err;
-		return -1;
-	}
-	return t->pid;
+	return clone_request_answer(&t->req);
 }
 
 size_t
