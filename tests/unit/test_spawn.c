@@ -263,6 +263,10 @@ test_slot_taken_back_before_eof_or_reap(void **state)
 	pid_t a, b;
 
 	(void)state;
+#ifdef HINETD_SPAWN_FORK
+	/* A forked child clears its own copy of the word, not privd's. */
+	skip();
+#endif
 	child_io(&io);
 	plan_init(&plan, "/bin/sh", argv);
 	a = spawn_start(&plan, &io, &fd_a, &err);
