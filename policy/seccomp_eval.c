@@ -11,7 +11,14 @@
  */
 #include "policy/seccomp_eval.h"
 
+#include <linux/audit.h>
 #include <stddef.h>
+
+#if defined(__x86_64__)
+#define NATIVE_ARCH AUDIT_ARCH_X86_64
+#elif defined(__aarch64__)
+#define NATIVE_ARCH AUDIT_ARCH_AARCH64
+#endif
 
 #define SD_SIZE         ((uint32_t)sizeof(struct seccomp_data))
 #define SD_ARGS         ((uint32_t)offsetof(struct seccomp_data, args))
@@ -176,4 +183,22 @@ seccomp_eval_allows(const struct sock_fprog *prog,
 	if (seccomp_eval(prog, sd, known_args, &ret) == -1)
 		return 0;
 	return (ret & SECCOMP_RET_ACTION_FULL) == SECCOMP_RET_ALLOW;
+}
+
+int
+seccomp_eval_allows_native(const struct sock_fprog *prog, long nr, int argi,
+    uint64_t arg)
+{
+#ifdef NATIVE_ARCH
+	struct seccomp_data sd = { .nr = (int)nr, .arch = NATIVE_ARCH };
+
+	if (argi >= 6)
+		return 0;
+	if (argi >= 0)
+		sd.args[argi] = arg;
+	return seccomp_eval_allows(prog, &sd, argi >= 0 ? 1u << argi : 0u);
+#else
+	(void)prog, (void)nr, (void)argi, (void)arg;
+	return 0;
+#endif
 }

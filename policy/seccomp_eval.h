@@ -33,4 +33,12 @@ int seccomp_eval(const struct sock_fprog *prog, const struct seccomp_data *sd,
 int seccomp_eval_allows(const struct sock_fprog *prog,
     const struct seccomp_data *sd, unsigned known_args);
 
+/*
+ * seccomp_eval_allows for call nr of the native architecture, with
+ * args[argi] = arg known (argi < 0: no argument known).  0 on an
+ * architecture this file does not know.
+ */
+int seccomp_eval_allows_native(const struct sock_fprog *prog, long nr,
+    int argi, uint64_t arg);
+
 #endif

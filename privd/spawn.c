@@ -67,7 +67,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/audit.h>
 #include <linux/close_range.h>
 #include <poll.h>
 #include <linux/seccomp.h>
@@ -266,25 +265,11 @@ child_main(void *arg)
 	fail(c, STEP_EXEC, rc);
 }
 
-#if defined(__x86_64__)
-#define SPAWN_AUDIT_ARCH AUDIT_ARCH_X86_64
-#elif defined(__aarch64__)
-#define SPAWN_AUDIT_ARCH AUDIT_ARCH_AARCH64
-#endif
-
 /* Does f allow call nr, with args[0] = arg0 if known0 (else no argument)? */
 static int
 admits(const struct sock_fprog *f, long nr, int known0, unsigned long arg0)
 {
-#ifdef SPAWN_AUDIT_ARCH
-	struct seccomp_data sd = { .nr = (int)nr, .arch = SPAWN_AUDIT_ARCH };
-
-	sd.args[0] = arg0;
-	return seccomp_eval_allows(f, &sd, known0 ? 1u : 0u);
-#else
-	(void)f, (void)nr, (void)known0, (void)arg0;
-	return 0;
-#endif
+	return seccomp_eval_allows_native(f, nr, known0 ? 0 : -1, arg0);
 }
 
 /*

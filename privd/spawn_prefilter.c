@@ -43,7 +43,6 @@
 #include "common/util.h"
 
 #include <errno.h>
-#include <linux/audit.h>
 #include <linux/futex.h>
 #include <linux/seccomp.h>
 #include <pthread.h>
@@ -75,12 +74,6 @@ struct spawn_prefilter {
 
 static struct spawn_prefilter *threads[PREFILTER_MAX];
 static size_t nthreads;
-
-#if defined(__x86_64__)
-#define NATIVE_ARCH AUDIT_ARCH_X86_64
-#elif defined(__aarch64__)
-#define NATIVE_ARCH AUDIT_ARCH_AARCH64
-#endif
 
 static uint32_t
 state_load(const struct spawn_prefilter *t)
@@ -140,22 +133,9 @@ prefilter_main(void *arg)
 static int
 thread_calls_allowed(const struct sock_fprog *f)
 {
-#ifdef NATIVE_ARCH
-	struct seccomp_data sd = { .arch = NATIVE_ARCH };
-
-	sd.nr = SYS_exit;
-	if (!seccomp_eval_allows(f, &sd, 0))
-		return 0;
-	sd.nr = SYS_futex;
-	sd.args[1] = FUTEX_WAIT_PRIVATE;
-	if (!seccomp_eval_allows(f, &sd, 1u << 1))
-		return 0;
-	sd.args[1] = FUTEX_WAKE_PRIVATE;
-	return seccomp_eval_allows(f, &sd, 1u << 1);
-#else
-	(void)f;
-	return 0;
-#endif
+	return seccomp_eval_allows_native(f, SYS_exit, -1, 0) &&
+	    seccomp_eval_allows_native(f, SYS_futex, 1, FUTEX_WAIT_PRIVATE) &&
+	    seccomp_eval_allows_native(f, SYS_futex, 1, FUTEX_WAKE_PRIVATE);
 }
 
 static int
@@ -297,10 +277,4 @@ spawn_prefilter_clone(struct spawn_prefilter *t, int (*fn)(void *),
 	/* T_ANSWERED: the thread wrote pid and err before it said so. */
 	__atomic_store_n(&t->state, T_READY, __ATOMIC_RELEASE);
 	return clone_request_answer(&t->req);
-}
-
-size_t
-spawn_prefilter_count(void)
-{
-	return nthreads;
 }

@@ -40,7 +40,4 @@ void  spawn_prefilter_recheck(struct spawn_plan *plan);
 pid_t spawn_prefilter_clone(struct spawn_prefilter *t, int (*fn)(void *),
     void *stack, int flags, void *arg, pid_t *ctid, uint64_t *child_bset);
 
-/* Threads running (for tests and the status log). */
-size_t spawn_prefilter_count(void);
-
 #endif

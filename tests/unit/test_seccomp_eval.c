@@ -220,6 +220,29 @@ test_default_clone_flags(void **state)
 	seccomp_profile_free(&prog);
 }
 
+/* The native-call form privd uses: same answers, one known argument. */
+static void
+test_native_call(void **state)
+{
+	struct sock_fprog prog;
+
+	(void)state;
+	compile(SECCOMP_PROFILE_DEFAULT, SECCOMP_FAIL_KILL, "getppid", &prog);
+	assert_int_equal(seccomp_eval_allows_native(&prog, SYS_getpid, -1, 0), 1);
+	assert_int_equal(seccomp_eval_allows_native(&prog, SYS_getppid, -1, 0), 0);
+	assert_int_equal(seccomp_eval_allows_native(&prog, SYS_clone, 0,
+	    CLONE_VM | SIGCHLD), 1);
+	assert_int_equal(seccomp_eval_allows_native(&prog, SYS_clone, 0,
+	    CLONE_NEWNET | SIGCHLD), 0);
+	/* Flags unknown (none, or in the wrong slot): no answer, so no. */
+	assert_int_equal(seccomp_eval_allows_native(&prog, SYS_clone, -1, 0), 0);
+	assert_int_equal(seccomp_eval_allows_native(&prog, SYS_clone, 1,
+	    CLONE_VM | SIGCHLD), 0);
+	/* There are six arguments. */
+	assert_int_equal(seccomp_eval_allows_native(&prog, SYS_getpid, 6, 0), 0);
+	seccomp_profile_free(&prog);
+}
+
 /* ------------------------------------------------------------------ */
 /* Hand-written programs.                                              */
 
@@ -333,6 +356,7 @@ main(void)
 		cmocka_unit_test(test_kernel_default),
 		cmocka_unit_test(test_kernel_strict),
 		cmocka_unit_test(test_default_clone_flags),
+		cmocka_unit_test(test_native_call),
 		cmocka_unit_test(test_handwritten),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
