@@ -337,6 +337,8 @@ access_recheck(const struct config *cfg, const struct service *svc,
 		a->plan.argv = twist_argv;
 	}
 	/* umask, nice and twist add calls the filter's proof did not cover. */
-	spawn_prefilter_recheck(&a->plan);
+	if (a->plan.umask != base->umask || a->plan.nice_set != base->nice_set ||
+	    a->twist)
+		spawn_prefilter_recheck(&a->plan);
 	return ACCESS_OK;
 }
