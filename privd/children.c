@@ -242,15 +242,25 @@ wait_turn_free(const struct child *c)
  * child's exit is handled, so the listener hears "spawned" before "exited".
  */
 static void
-child_resolve(struct child *c)
+child_resolve(struct child *c, int reaped)
 {
 	struct generation *g = privd.cur;
 	enum spawn_step step = STEP_NONE;
 	int err = 0, rc, ours;
 	char peer[ADDR_STRLEN + 8] = "-";
 
-	if ((rc = spawn_status(c->pid, c->status_fd, &err, &step)) == -1)
-		return;                 /* not yet */
+	/*
+	 * Not yet, unless it was reaped: then a failed step would have been
+	 * written, and the end-of-file may only wait for a sibling cloned
+	 * while this child's write end was still open in privd (a later
+	 * child's clone can come before this one's spawn_end, conn_spawn.c)
+	 * to reach its close_range.
+	 */
+	if ((rc = spawn_status(c->pid, c->status_fd, &err, &step)) == -1 &&
+	    !reaped)
+		return;
+	if (rc == -1)
+		rc = 0;
 	status_unwatch(c);
 	ours = c->epoch == privd.listener.epoch && privd.listener.pid > 0 &&
 	    c->gen == (g ? g->gen : 0);
@@ -281,7 +291,7 @@ children_spawn_status(pid_t pid)
 	struct child *c = children_find(pid);
 
 	if (c != NULL && c->status_fd >= 0)
-		child_resolve(c);
+		child_resolve(c, 0);
 }
 
 void
@@ -308,9 +318,7 @@ children_reap(void)
 			continue;       /* e.g. a child whose exec failed, already handled */
 		if (c->status_fd >= 0) {
 			/* Dead: its pipe is closed, the status is there now. */
-			child_resolve(c);
-			if (c->status_fd >= 0)
-				status_unwatch(c);
+			child_resolve(c, 1);
 		}
 		if (c->quiet) {         /* exec failed: already reported */
 			if (privd.live_children > 0)

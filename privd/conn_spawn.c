@@ -29,6 +29,23 @@
  */
 static const char CLIENT_GONE[] = "client went away";
 
+/*
+ * Spawns begun and not yet ended (spawn_begin), in order, with what the
+ * child's entry in the table will hold; ended by conn_spawn_flush.
+ */
+#define PENDING_MAX  16
+
+struct pending {
+	struct spawn_handle h;
+	struct child        tmpl;       /* all but pid and status_fd */
+	int                 fd;         /* the connection, or -1 */
+};
+
+static struct pending pending[PENDING_MAX];
+static size_t npending;
+
+static void spawn_failed(struct pending *, int);
+
 #define ENV_DYN_MAX  9
 #define ENV_VAL_MAX  (IPC_HOST_MAX + 32)
 
@@ -311,10 +328,10 @@ conn_spawn(const struct ipc_spawn *m, int fd, int is_wait)
 	struct sockaddr_storage local, peer;
 	socklen_t locallen = 0, peerlen = 0;
 	struct spawn_io io;
+	struct pending *pd;
 	const char *why;
 	char whybuf[HA_NAME_MAX + 200];
-	pid_t pid;
-	int err = 0, rc, status_fd;
+	int err = 0, rc;
 
 	memset(&peer, 0, sizeof(peer));
 	memset(&local, 0, sizeof(local));
@@ -391,38 +408,86 @@ conn_spawn(const struct ipc_spawn *m, int fd, int is_wait)
 	spawn_options(svc, &apply, io.envp, &peer, peerlen);
 	if (children_full(svc, m, fd, is_wait, &peer, peerlen))
 		return;
-	pid = spawn_start(plan, &io, &status_fd, &err);
-	if (!is_wait)
-		close(fd);
-	if (pid > 0) {
-		/*
-		 * Track it until reaped.  Whether it reached execve comes later,
-		 * on its status pipe (children.c): only then is the spawn, or
-		 * the failed step, reported.
-		 */
-		struct child *c = children_add(pid);
-		c->svc_id = m->svc_id;
-		c->token = m->token;
-		c->epoch = privd.listener.epoch;
-		c->gen = g->gen;
-		c->wait_svc = is_wait;
-		c->wait_sock = is_wait ? fd : -1;
-		children_set_peer(c, &peer, peerlen);
-		str_copy(c->name, svc->name, sizeof(c->name));
-		str_copy(c->proto, svc->proto_name, sizeof(c->proto));
-		privd.live_children++;
-		if (is_wait)
-			g->wait_pid[m->svc_id] = pid;
-		children_watch_status(c, status_fd);
-		return;
-	}
+
+	/*
+	 * Begun here, ended by conn_spawn_flush: the clone may be a filter
+	 * thread's while the next request is read.  The child's slot holds its
+	 * own copy of the plan and environment, so the buffers above may be
+	 * reused at once; the descriptor stays open until the clone is made.
+	 */
+	pd = &pending[npending];
+	memset(&pd->tmpl, 0, sizeof(pd->tmpl));
+	pd->tmpl.svc_id = m->svc_id;
+	pd->tmpl.token = m->token;
+	pd->tmpl.epoch = privd.listener.epoch;
+	pd->tmpl.gen = g->gen;
+	pd->tmpl.wait_svc = is_wait;
+	pd->tmpl.wait_sock = is_wait ? fd : -1;
+	children_set_peer(&pd->tmpl, &peer, peerlen);
+	str_copy(pd->tmpl.name, svc->name, sizeof(pd->tmpl.name));
+	str_copy(pd->tmpl.proto, svc->proto_name, sizeof(pd->tmpl.proto));
+	pd->fd = is_wait ? -1 : fd;
+	if (spawn_begin(plan, &io, &pd->h, &err) == -1)
+		return spawn_failed(pd, err);
+	npending++;
+	privd.live_children++;          /* held for it: the cap counts it */
+	/* A wait service's socket is busy from now: never two at once. */
+	if (is_wait || npending == PENDING_MAX)
+		conn_spawn_flush();
+}
+
+/* No child: say why, and release what the request held. */
+static void
+spawn_failed(struct pending *pd, int err)
+{
 	char peerbuf[ADDR_STRLEN + 8] = "-";
-	if (peerlen > 0)
-		sockaddr_format_peer((struct sockaddr *)&peer, peerlen, peerbuf,
-		    sizeof(peerbuf));
+	struct sockaddr_storage peer;
+
+	if (pd->fd >= 0)
+		close(pd->fd);
+	memset(&peer, 0, sizeof(peer));
+	memcpy(&peer, &pd->tmpl.peer, pd->tmpl.peerlen);
+	if (pd->tmpl.peerlen > 0)
+		sockaddr_format_peer((struct sockaddr *)&peer, pd->tmpl.peerlen,
+		    peerbuf, sizeof(peerbuf));
 	log_warnx("service=%s proto=%s peer=%s action=error step=clone "
-	    "errno=%s (%s)", svc->name, svc->proto_name, peerbuf,
+	    "errno=%s (%s)", pd->tmpl.name, pd->tmpl.proto, peerbuf,
 	    strerrorname_np(err) ? strerrorname_np(err) : "?", strerror(err));
-	listener_report(IPC_SPAWN_FAILED, m->svc_id, m->token, 0, 0, err,
-	    IPC_FAIL_FORK, &peer, peerlen);
+	listener_report(IPC_SPAWN_FAILED, pd->tmpl.svc_id, pd->tmpl.token, 0, 0,
+	    err, IPC_FAIL_FORK, &peer, pd->tmpl.peerlen);
+}
+
+/*
+ * Track it until reaped.  Whether it reached execve comes later, on its
+ * status pipe (children.c): only then is the spawn, or the failed step,
+ * reported.
+ */
+static void
+spawn_finish(struct pending *pd)
+{
+	struct child *c;
+	int err = 0, status_fd;
+	pid_t pid;
+
+	if ((pid = spawn_end(&pd->h, &status_fd, &err)) == -1) {
+		privd.live_children--;
+		return spawn_failed(pd, err);
+	}
+	if (pd->fd >= 0)
+		close(pd->fd);
+	c = children_add(pid);
+	*c = pd->tmpl;
+	c->pid = pid;
+	c->status_fd = -1;
+	if (c->wait_svc && privd.cur != NULL && privd.cur->gen == c->gen)
+		privd.cur->wait_pid[c->svc_id] = pid;
+	children_watch_status(c, status_fd);
+}
+
+void
+conn_spawn_flush(void)
+{
+	for (size_t i = 0; i < npending; i++)
+		spawn_finish(&pending[i]);
+	npending = 0;
 }

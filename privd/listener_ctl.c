@@ -369,8 +369,8 @@ listener_dead(void)
 	return 0;
 }
 
-void
-listener_handle(void)
+static void
+handle_batch(void)
 {
 	struct ipc_msg m;
 	const char *why;
@@ -430,6 +430,13 @@ listener_handle(void)
 			break;
 		}
 	}
+}
+
+void
+listener_handle(void)
+{
+	handle_batch();
+	conn_spawn_flush();             /* the clones a filter thread still makes */
 }
 
 static int

@@ -135,6 +135,8 @@ void listener_report(unsigned type, uint32_t svc_id, uint32_t token, pid_t pid,
 
 /* conn_spawn.c */
 void conn_spawn(const struct ipc_spawn *msg, int fd, int is_wait);
+/* End every spawn conn_spawn began: call before privd sleeps. */
+void conn_spawn_flush(void);
 
 /* children.c */
 union child_addr {

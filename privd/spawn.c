@@ -313,16 +313,15 @@ spawn_plan_filter_admits(const struct spawn_plan *p, const struct sock_fprog *f)
 	return 1;
 }
 
-pid_t
-spawn_start(const struct spawn_plan *plan, const struct spawn_io *io,
-    int *status_fd, int *err)
+int
+spawn_begin(const struct spawn_plan *plan, const struct spawn_io *io,
+    struct spawn_handle *h, int *err)
 {
 	struct spawn_child *c;
 	void *stack_top;
 	int p[2];
-	pid_t pid;
 
-	*status_fd = -1;
+	memset(h, 0, sizeof(*h));
 	if ((c = spawn_slot_get(plan, io, &stack_top)) == NULL) {
 		*err = errno;
 		return -1;
@@ -332,28 +331,58 @@ spawn_start(const struct spawn_plan *plan, const struct spawn_io *io,
 		spawn_slot_drop(c);
 		return -1;
 	}
+	h->child = c;
+	h->status_rd = p[0];
+	h->status_wr = p[1];
 	c->status_fd = p[1];
 	c->in_use = 1;
 	if (plan->prefilter != NULL) {
 		c->prefiltered = 1;
-		pid = spawn_prefilter_clone(plan->prefilter, child_main, stack_top,
-		    SPAWN_CLONE_FLAGS | CLONE_CHILD_CLEARTID, c, &c->in_use,
-		    &c->bset);
-	} else
-		pid = spawn_bset_clone(child_main, stack_top,
-		    SPAWN_CLONE_FLAGS | CLONE_CHILD_CLEARTID, c, &c->in_use,
-		    c->plan.keep, &c->bset);
-	if (pid == -1)
-		*err = errno;
-	close(p[1]);
+		h->thread = plan->prefilter;
+		clone_request_ask(&h->req, child_main, stack_top,
+		    SPAWN_CLONE_FLAGS | CLONE_CHILD_CLEARTID, c, &c->in_use);
+		h->ticket = spawn_prefilter_ask(h->thread, &h->req, &c->bset);
+		return 0;
+	}
+	h->pid = spawn_bset_clone(child_main, stack_top,
+	    SPAWN_CLONE_FLAGS | CLONE_CHILD_CLEARTID, c, &c->in_use,
+	    c->plan.keep, &c->bset);
+	h->err = h->pid == -1 ? errno : 0;
+	return 0;
+}
+
+pid_t
+spawn_end(struct spawn_handle *h, int *status_fd, int *err)
+{
+	pid_t pid = h->pid;
+
+	*status_fd = -1;
+	if (h->thread != NULL) {
+		pid = spawn_prefilter_answer(h->thread, h->ticket, &h->req);
+		h->err = pid == -1 ? errno : 0;
+	}
+	close(h->status_wr);
 	if (pid == -1) {
-		close(p[0]);
-		spawn_slot_drop(c);
+		*err = h->err;
+		close(h->status_rd);
+		spawn_slot_drop(h->child);
 		return -1;
 	}
-	spawn_slot_bind(c, pid);
-	*status_fd = p[0];
+	spawn_slot_bind(h->child, pid);
+	*status_fd = h->status_rd;
 	return pid;
+}
+
+pid_t
+spawn_start(const struct spawn_plan *plan, const struct spawn_io *io,
+    int *status_fd, int *err)
+{
+	struct spawn_handle h;
+
+	*status_fd = -1;
+	if (spawn_begin(plan, io, &h, err) == -1)
+		return -1;
+	return spawn_end(&h, status_fd, err);
 }
 
 int

@@ -19,6 +19,7 @@
 #include <sys/types.h>
 
 #include "policy/service.h"
+#include "privd/clone_request.h"
 
 #define SPAWN_CAPS_MAX 64
 
@@ -112,6 +113,31 @@ int   spawn_plan_filter_admits(const struct spawn_plan *plan,
  */
 pid_t spawn_start(const struct spawn_plan *plan, const struct spawn_io *io,
     int *status_fd, int *err);
+
+/*
+ * spawn_start in two halves, so that privd can read and check the next
+ * request while a filter thread (spawn_prefilter.h) makes this one's
+ * clone: spawn_begin prepares the child's slot and status pipe and asks
+ * for the clone, or makes it at once where no thread does; spawn_end takes
+ * the answer and returns what spawn_start would have.  Between the two,
+ * the caller keeps the handle in place and io's descriptors open (the
+ * child may not be cloned yet), and calls spawn_end for every handle
+ * spawn_begin returned 0 for, before it sleeps.  spawn_begin returns -1
+ * with *err when nothing was begun.
+ */
+struct spawn_handle {
+	struct spawn_child     *child;  /* its slot */
+	struct spawn_prefilter *thread; /* asked of it; NULL: made at once */
+	uint32_t                ticket;
+	struct clone_request    req;
+	int                     status_rd, status_wr;
+	pid_t                   pid;    /* when made at once */
+	int                     err;
+};
+
+int   spawn_begin(const struct spawn_plan *plan, const struct spawn_io *io,
+          struct spawn_handle *h, int *err);
+pid_t spawn_end(struct spawn_handle *h, int *status_fd, int *err);
 
 /*
  * How the confinement of child pid ended: 0 it exec'd, 1 a step failed

@@ -30,9 +30,15 @@
  * make calls the proof does not cover.  Its pthread_join still works (the
  * kernel clears the thread's id word and wakes the joiner, as at any
  * thread exit), and the thread holds no lock, no allocation and no
- * thread-specific data that a teardown would have released.  The main
- * thread waits while the thread clones, so privd's code never runs in both
- * at once, as with the keeping thread (spawn_bset.c).
+ * thread-specific data that a teardown would have released.
+ *
+ * The main thread hands requests over in order on a small ring and need
+ * not wait for each answer: while the thread clones one connection's
+ * child, the main thread reads and checks the next request (conn_spawn.c
+ * collects the answers before it sleeps).  Only the clone runs on the
+ * thread; what it reads and writes is the request the main thread filled
+ * in and does not touch again until the answer is in, so privd's own code
+ * still never runs in both at once.
  */
 #include "privd/spawn_prefilter.h"
 #include "privd/spawn_bset.h"
@@ -57,8 +63,10 @@
 #define PREFILTER_MAX   16              /* distinct filters with a thread */
 #define PREFILTER_STACK (64 * 1024)     /* it runs clone's wrapper, no more */
 
+#define PREFILTER_RING  16              /* requests asked and not yet answered */
+
 enum {
-	T_START, T_READY, T_ASKED, T_ANSWERED, T_FAILED, T_STOP,
+	T_START, T_READY, T_FAILED,
 };
 
 struct spawn_prefilter {
@@ -66,59 +74,63 @@ struct spawn_prefilter {
 	uint64_t        bset;           /* the bounding set it was started with */
 	pthread_t       thread;
 	int             used;           /* by the configuration being attached */
-	uint32_t        state;          /* T_*: the futex word */
+	uint32_t        state;          /* T_*: start-up, a futex word */
 	int             install_err;    /* why T_FAILED */
-	/* One at a time: written before T_ASKED, read after T_ANSWERED. */
-	struct clone_request req;
+	/*
+	 * Requests in order.  The main thread fills ring[asked % RING] and
+	 * then advances asked; the thread runs each in turn, writes its answer
+	 * into the request and then advances answered.  A NULL request tells
+	 * the thread to leave.  Both counters are futex words and wrap.
+	 */
+	uint32_t        asked, answered;
+	struct clone_request *ring[PREFILTER_RING];
 };
 
 static struct spawn_prefilter *threads[PREFILTER_MAX];
 static size_t nthreads;
 
 static uint32_t
-state_load(const struct spawn_prefilter *t)
+word_load(const uint32_t *w)
 {
-	return __atomic_load_n(&t->state, __ATOMIC_ACQUIRE);
+	return __atomic_load_n(w, __ATOMIC_ACQUIRE);
 }
 
+/* Store v and wake the one thread that may sleep on w. */
 static void
-state_set(struct spawn_prefilter *t, uint32_t s)
+word_set(uint32_t *w, uint32_t v)
 {
-	__atomic_store_n(&t->state, s, __ATOMIC_RELEASE);
-	(void)syscall(SYS_futex, &t->state, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
+	__atomic_store_n(w, v, __ATOMIC_RELEASE);
+	(void)syscall(SYS_futex, w, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
 }
 
-/* Sleep while the state is s. */
+/* Sleep while *w is v (or return at once if it no longer is). */
 static void
-state_wait(struct spawn_prefilter *t, uint32_t s)
+word_wait(uint32_t *w, uint32_t v)
 {
-	while (state_load(t) == s)
-		(void)syscall(SYS_futex, &t->state, FUTEX_WAIT_PRIVATE, s, NULL,
-		    NULL, 0);
+	(void)syscall(SYS_futex, w, FUTEX_WAIT_PRIVATE, v, NULL, NULL, 0);
 }
 
 static void *
 prefilter_main(void *arg)
 {
 	struct spawn_prefilter *t = arg;
-	uint32_t s;
+	struct clone_request *r;
+	uint32_t n = 0;                 /* answered so far */
 
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == -1 ||
 	    syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &t->prog) == -1) {
 		t->install_err = errno;
-		state_set(t, T_FAILED);
+		word_set(&t->state, T_FAILED);
 		return NULL;            /* no filter on this thread: a plain end */
 	}
-	state_set(t, T_READY);
+	word_set(&t->state, T_READY);
 	for (;;) {
-		/* Asleep through T_READY and T_ANSWERED (the main thread's turn). */
-		while ((s = state_load(t)) != T_ASKED && s != T_STOP)
-			(void)syscall(SYS_futex, &t->state, FUTEX_WAIT_PRIVATE, s,
-			    NULL, NULL, 0);
-		if (s == T_STOP)
+		while (word_load(&t->asked) == n)
+			word_wait(&t->asked, n);
+		if ((r = t->ring[n % PREFILTER_RING]) == NULL)
 			break;
-		clone_request_run(&t->req);
-		state_set(t, T_ANSWERED);
+		clone_request_run(r);
+		word_set(&t->answered, ++n);
 	}
 	/* exit(2) of this thread alone, and nothing else (see the top). */
 	for (;;)
@@ -180,8 +192,9 @@ prefilter_start(const struct sock_fprog *f)
 		fatalx("pthread_sigmask restore");
 	if (rc != 0)
 		goto fail;
-	state_wait(t, T_START);
-	if (state_load(t) == T_FAILED) {
+	while (word_load(&t->state) == T_START)
+		word_wait(&t->state, T_START);
+	if (word_load(&t->state) == T_FAILED) {
 		rc = t->install_err;
 		(void)pthread_join(t->thread, NULL);
 		goto fail;
@@ -195,12 +208,35 @@ fail:
 	return NULL;
 }
 
+/* Hand r to t in turn (NULL: leave); returns its ticket for ask_wait. */
+static uint32_t
+ask(struct spawn_prefilter *t, struct clone_request *r)
+{
+	uint32_t a = t->asked, d;       /* only this thread writes asked */
+
+	while (a - (d = word_load(&t->answered)) >= PREFILTER_RING)
+		word_wait(&t->answered, d);
+	t->ring[a % PREFILTER_RING] = r;
+	word_set(&t->asked, a + 1);
+	return a;
+}
+
+/* Until the request of ticket is answered. */
+static void
+ask_wait(struct spawn_prefilter *t, uint32_t ticket)
+{
+	uint32_t d;
+
+	while ((int32_t)((d = word_load(&t->answered)) - ticket) <= 0)
+		word_wait(&t->answered, d);
+}
+
 static void
 prefilter_stop(struct spawn_prefilter *t)
 {
 	int rc;
 
-	state_set(t, T_STOP);
+	(void)ask(t, NULL);     /* after every request already asked */
 	if ((rc = pthread_join(t->thread, NULL)) != 0) {
 		/* Cannot happen; never free what a running thread may read. */
 		errno = rc;
@@ -265,16 +301,20 @@ spawn_prefilter_recheck(struct spawn_plan *p)
 		p->prefilter = NULL;
 }
 
-pid_t
-spawn_prefilter_clone(struct spawn_prefilter *t, int (*fn)(void *),
-    void *stack, int flags, void *arg, pid_t *ctid, uint64_t *child_bset)
+uint32_t
+spawn_prefilter_ask(struct spawn_prefilter *t, struct clone_request *r,
+    uint64_t *child_bset)
 {
 	/* Before the clone: a CLONE_VM child reads its slot at once. */
 	*child_bset = t->bset;
-	clone_request_ask(&t->req, fn, stack, flags, arg, ctid);
-	state_set(t, T_ASKED);
-	state_wait(t, T_ASKED);
-	/* T_ANSWERED: the thread wrote pid and err before it said so. */
-	__atomic_store_n(&t->state, T_READY, __ATOMIC_RELEASE);
-	return clone_request_answer(&t->req);
+	return ask(t, r);
+}
+
+pid_t
+spawn_prefilter_answer(struct spawn_prefilter *t, uint32_t ticket,
+    const struct clone_request *r)
+{
+	ask_wait(t, ticket);
+	/* The thread wrote pid and err before it advanced answered. */
+	return clone_request_answer(r);
 }

@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "privd/clone_request.h"
 #include "privd/spawn.h"
 
 /*
@@ -33,11 +34,20 @@ void  spawn_prefilter_attach(struct spawn_plan *plans, size_t n);
 void  spawn_prefilter_recheck(struct spawn_plan *plan);
 
 /*
- * clone(fn, stack, flags, arg, NULL, NULL, ctid) from thread t, and wait
- * for the answer.  *child_bset is set, before the clone, to the bounding
- * set t was started with.  Returns the pid, or -1 with errno set.
+ * Ask thread t to make clone request r, after every request asked of it
+ * before; returns the ticket for spawn_prefilter_answer.  *child_bset is
+ * set, before the clone, to the bounding set t was started with.  r must
+ * stay in place, untouched, until it is answered.  Waits only while t
+ * holds as many requests as it can.
  */
-pid_t spawn_prefilter_clone(struct spawn_prefilter *t, int (*fn)(void *),
-    void *stack, int flags, void *arg, pid_t *ctid, uint64_t *child_bset);
+uint32_t spawn_prefilter_ask(struct spawn_prefilter *t, struct clone_request *r,
+    uint64_t *child_bset);
+
+/*
+ * Wait until t has answered the request of ticket, r; returns the pid, or
+ * -1 with errno set.
+ */
+pid_t spawn_prefilter_answer(struct spawn_prefilter *t, uint32_t ticket,
+    const struct clone_request *r);
 
 #endif

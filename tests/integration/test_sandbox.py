@@ -12,7 +12,7 @@ import signal
 import socket
 import subprocess
 
-from harness import Hinetd, Runner, TESTBIN, BIN, talk, parse_probe
+from harness import Hinetd, Runner, TESTBIN, BIN, talk, parse_probe, recv_all
 
 PROBE = os.path.join(TESTBIN, "probe")
 PROBE_STATIC = os.path.join(TESTBIN, "probe_static")
@@ -299,6 +299,45 @@ def test_prefilter_threads_one_per_filter_and_reload():
         assert filtered_threads(h.proc.pid) == 0
         rep = parse_probe(talk(7115))
         assert rep["status"]["Seccomp"] == "0", rep["status"]
+
+
+def test_prefilter_burst_each_child_gets_its_own_connection():
+    """A burst of connections to a service with a filter thread: privd
+    reads and checks the next request while the thread clones the last
+    one's child, and ends every spawn it began before it sleeps.  Each
+    child must get its own connection (its TCPREMOTEPORT is the client's
+    port) under the whole sandbox, and every spawn must be logged, reaped
+    and released: afterwards the service still serves, and every child's
+    exit is logged with status 0."""
+    n = 40
+    h = Hinetd("")
+    probe = copy_helper(h, "probe")
+    h.write(os.path.join("hinetd.d", "svc"),
+            probe_service("burst", 7118, "\tinstances = 64\n", probe))
+    with h:
+        assert filtered_threads(h.proc.pid) == 1
+        socks = []
+        for _ in range(n):
+            s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            s.settimeout(10)
+            s.connect(("127.0.0.1", 7118))
+            socks.append(s)
+        for s in socks:
+            port = s.getsockname()[1]
+            rep = parse_probe(recv_all(s))
+            assert rep["env"].get("TCPREMOTEPORT") == str(port), rep["env"]
+            assert rep["status"]["Seccomp"] == "2", rep["status"]
+            assert rep["status"]["Seccomp_filters"] == "1", rep["status"]
+            assert rep["status"]["NoNewPrivs"] == "1", rep["status"]
+            assert rep["status"]["Uid"].split() == ["65534"] * 4
+            assert int(rep["status"]["CapEff"], 16) == 0
+        h.wait_log(r"service=burst .*action=exit pid=\d+ status=0", count=n)
+        log = h.log()
+        pids = re.findall(r"service=burst .*action=spawn pid=(\d+)", log)
+        assert len(pids) == n and len(set(pids)) == n, log
+        assert "action=error" not in log and "action=limit" not in log, log
+        rep = parse_probe(talk(7118))
+        assert rep["status"]["Seccomp_filters"] == "1", rep["status"]
 
 
 def main_thread_seccomp(pid):
