@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
@@ -72,6 +73,37 @@ ipc_send(int sock, const void *msg, size_t len, int fd)
 		return -1;
 	}
 	return 0;
+}
+
+#define IPC_SEND_BATCH 64
+
+ssize_t
+ipc_send_many(int sock, const void *msgs, size_t len, size_t n)
+{
+	struct mmsghdr mm[IPC_SEND_BATCH];
+	struct iovec iov[IPC_SEND_BATCH];
+	int k;
+
+	if (n > IPC_SEND_BATCH)
+		n = IPC_SEND_BATCH;
+	memset(mm, 0, n * sizeof(mm[0]));
+	for (size_t i = 0; i < n; i++) {
+		iov[i].iov_base = (char *)msgs + i * len;
+		iov[i].iov_len = len;
+		mm[i].msg_hdr.msg_iov = &iov[i];
+		mm[i].msg_hdr.msg_iovlen = 1;
+	}
+	do
+		k = sendmmsg(sock, mm, (unsigned)n, MSG_NOSIGNAL | MSG_DONTWAIT);
+	while (k == -1 && errno == EINTR);
+	if (k <= 0)
+		return k == 0 ? (errno = EAGAIN, -1) : -1;
+	for (int i = 0; i < k; i++)
+		if (mm[i].msg_len != len) {
+			errno = EMSGSIZE;
+			return i > 0 ? i : -1;
+		}
+	return k;
 }
 
 int

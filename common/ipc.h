@@ -111,6 +111,12 @@ void   ipc_hdr_init(struct ipc_hdr *h, unsigned type, uint32_t gen);
  * or -1 with errno (EAGAIN when the socket is full).
  */
 int    ipc_send(int sock, const void *msg, size_t len, int fd);
+/*
+ * Send n messages of len bytes each, laid out one after the other at msgs,
+ * with no descriptor, in one call (sendmmsg): as many as the socket takes,
+ * in order.  Returns how many were sent, or -1 with errno when none was.
+ */
+ssize_t ipc_send_many(int sock, const void *msgs, size_t len, size_t n);
 
 struct ipc_msg {
 	union {

@@ -221,9 +221,13 @@ timer_rearm(void)
 		log_warn("timerfd_settime");
 }
 
-/* Reports the control socket had no room for, oldest first. */
+/*
+ * Reports not sent yet, oldest first: those of this turn of the event
+ * loop (listener_reports_flush) and those the socket had no room for.
+ */
 static struct ipc_report rq[PRIVD_REPORT_QUEUE_MAX];
 static size_t rq_head, rq_len;
+static int watching_out;        /* EPOLLOUT on the control socket */
 
 /*
  * What the listener would have logged, when it is gone.  Refusals, the
@@ -291,6 +295,7 @@ ctl_close(void)
 	if (privd.listener.ctl < 0)
 		return;
 	rq_flush_log();
+	watching_out = 0;
 	epoll_ctl(privd.epfd, EPOLL_CTL_DEL, privd.listener.ctl, NULL);
 	close(privd.listener.ctl);
 	privd.listener.ctl = -1;
@@ -445,26 +450,61 @@ send_would_block(void)
 	return errno == EAGAIN || errno == EWOULDBLOCK || errno == ENOBUFS;
 }
 
-/* Control socket writable: send what waited, oldest first. */
-void
-listener_writable(void)
+/*
+ * Send what waits, oldest first, several per call; 0 when all went, 1
+ * when the socket is full, -1 when the listener cannot take them (then
+ * they are logged here).
+ */
+static int
+reports_send(void)
 {
+	ssize_t n;
+
 	while (rq_len > 0 && privd.listener.ctl >= 0) {
-		if (ipc_send(privd.listener.ctl, &rq[rq_head], sizeof(rq[0]),
-		    -1) == -1) {
+		size_t run = PRIVD_REPORT_QUEUE_MAX - rq_head;
+
+		if (run > rq_len)
+			run = rq_len;
+		if ((n = ipc_send_many(privd.listener.ctl, &rq[rq_head],
+		    sizeof(rq[0]), run)) == -1) {
 			if (send_would_block())
-				return;
+				return 1;
 			if (!peer_gone())
 				log_warn("reports to the listener");
 			rq_flush_log();
-			break;
+			return -1;
 		}
-		rq_head = (rq_head + 1) % PRIVD_REPORT_QUEUE_MAX;
-		rq_len--;
+		rq_head = (rq_head + (size_t)n) % PRIVD_REPORT_QUEUE_MAX;
+		rq_len -= (size_t)n;
 	}
 	rq_head = 0;
-	if (privd.listener.ctl >= 0)
+	return 0;
+}
+
+/* Control socket writable: send what waited. */
+void
+listener_writable(void)
+{
+	if (reports_send() != 1 && privd.listener.ctl >= 0) {
 		ctl_watch_out(0);
+		watching_out = 0;
+	}
+}
+
+/*
+ * Send the reports of this turn of the event loop, in one call where the
+ * socket takes them: one wake-up of the listener for all of them, not one
+ * each.  Called before privd sleeps.
+ */
+void
+listener_reports_flush(void)
+{
+	if (rq_len == 0 || watching_out || privd.listener.ctl < 0)
+		return;
+	if (reports_send() == 1) {
+		ctl_watch_out(1);
+		watching_out = 1;
+	}
 }
 
 /*
@@ -496,15 +536,16 @@ listener_report(unsigned type, uint32_t svc_id, uint32_t token, pid_t pid,
 		report_log(&r);
 		return;
 	}
-	if (rq_len == 0) {
-		if (ipc_send(privd.listener.ctl, &r, sizeof(r), -1) == 0)
-			return;
-		if (!send_would_block()) {
-			if (!peer_gone())
-				log_warn("report to the listener");
-			report_log(&r);
-			return;
+	if (rq_len == PRIVD_REPORT_QUEUE_MAX && !watching_out) {
+		/* A long turn of the loop: make room now. */
+		if (reports_send() == 1) {
+			ctl_watch_out(1);
+			watching_out = 1;
 		}
+	}
+	if (privd.listener.ctl < 0) {
+		report_log(&r);
+		return;
 	}
 	if (rq_len == PRIVD_REPORT_QUEUE_MAX) {
 		report_log(&r);
@@ -513,8 +554,7 @@ listener_report(unsigned type, uint32_t svc_id, uint32_t token, pid_t pid,
 		return;
 	}
 	rq[(rq_head + rq_len) % PRIVD_REPORT_QUEUE_MAX] = r;
-	if (rq_len++ == 0)
-		ctl_watch_out(1);
+	rq_len++;
 }
 
 /* Connections a dead listener passed are still queued: serve them. */
@@ -637,6 +677,7 @@ listener_stop(void)
 
 	if (pid <= 0)
 		return;
+	listener_reports_flush();       /* what it can still log */
 	kill(pid, SIGTERM);
 	for (int i = 0; i < 200; i++) {         /* up to 2 s */
 		int status;
@@ -706,6 +747,7 @@ listener_retire(void)
 	while (privd.listener.ctl >= 0 && !privd.listener.killed) {
 		struct pollfd pfd = { .fd = privd.listener.ctl, .events = POLLIN };
 
+		listener_reports_flush();       /* before IPC_RETIRE, in order */
 		if (!sent) {
 			if (ipc_send(privd.listener.ctl, &h, sizeof(h), -1) == 0)
 				sent = 1;

@@ -331,6 +331,7 @@ event_loop(void)
 	struct epoll_event evs[16];
 
 	while (!privd.stopping) {
+		listener_reports_flush();
 		int n = epoll_wait(privd.epfd, evs, 16, -1);
 		if (n == -1) {
 			if (errno == EINTR)

@@ -125,6 +125,7 @@ int  listener_retired_reaped(pid_t pid, int status);   /* 1: it was retired */
 void listener_retired_kill_all(void);   /* stop: SIGKILL and reap them */
 void listener_handle(void);             /* control socket readable */
 void listener_writable(void);           /* control socket writable: queued reports */
+void listener_reports_flush(void);      /* this turn's reports: before sleeping */
 void listener_exited(int status);
 void listener_retry(void);              /* a start failed: again after back-off */
 void listener_tick(void);               /* timer: restart after back-off */
