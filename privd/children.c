@@ -300,6 +300,7 @@ children_reap(void)
 	pid_t pid;
 	int status;
 
+	conn_spawn_collect(0);
 	for (;;) {
 		pid = waitpid(-1, &status, WNOHANG);
 		if (pid == -1 && errno == EINTR)
@@ -314,6 +315,11 @@ children_reap(void)
 		if (listener_retired_reaped(pid, status))
 			continue;       /* never restarted, not a service */
 		struct child *c = children_find(pid);
+		if (c == NULL && conn_spawn_pending()) {
+			/* Its clone was answered after the look above. */
+			conn_spawn_collect(1);
+			c = children_find(pid);
+		}
 		if (c == NULL)
 			continue;       /* e.g. a child whose exec failed, already handled */
 		if (c->status_fd >= 0) {

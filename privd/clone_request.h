@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <sched.h>
 #include <sys/types.h>
+#include <unistd.h>
 
 struct clone_request {
 	/* Asked: clone(fn, stack, flags, arg, NULL, NULL, ctid). */
@@ -18,6 +19,8 @@ struct clone_request {
 	void           *stack, *arg;
 	int             flags;
 	pid_t          *ctid;
+	/* Closed by the asked thread once the clone is made (or failed); -1: none. */
+	int             close_fd[2];
 	/* Answered: the pid, or -1 and the errno. */
 	pid_t           pid;
 	int             err;
@@ -32,6 +35,7 @@ clone_request_ask(struct clone_request *r, int (*fn)(void *), void *stack,
 	r->flags = flags;
 	r->arg = arg;
 	r->ctid = ctid;
+	r->close_fd[0] = r->close_fd[1] = -1;
 }
 
 /* In the thread asked. */
@@ -40,6 +44,9 @@ clone_request_run(struct clone_request *r)
 {
 	r->pid = clone(r->fn, r->stack, r->flags, r->arg, NULL, NULL, r->ctid);
 	r->err = r->pid == -1 ? errno : 0;
+	for (int i = 0; i < 2; i++)
+		if (r->close_fd[i] >= 0)
+			(void)close(r->close_fd[i]);
 }
 
 /* Back in the asking thread: the pid, or -1 with errno set. */

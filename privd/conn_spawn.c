@@ -30,19 +30,20 @@
 static const char CLIENT_GONE[] = "client went away";
 
 /*
- * Spawns begun and not yet ended (spawn_begin), in order, with what the
- * child's entry in the table will hold; ended by conn_spawn_flush.
+ * Spawns begun and not yet ended (spawn_begin), oldest first, with what
+ * the child's entry in the table will hold; ended by conn_spawn_collect.
+ * A ring: an entry never moves while a filter thread may write into it.
  */
 #define PENDING_MAX  16
 
 struct pending {
 	struct spawn_handle h;
 	struct child        tmpl;       /* all but pid and status_fd */
-	int                 fd;         /* the connection, or -1 */
+	int                 fd;         /* the connection until begun, or -1 */
 };
 
 static struct pending pending[PENDING_MAX];
-static size_t npending;
+static size_t pend_head, npending;
 
 static void spawn_failed(struct pending *, int);
 
@@ -410,12 +411,13 @@ conn_spawn(const struct ipc_spawn *m, int fd, int is_wait)
 		return;
 
 	/*
-	 * Begun here, ended by conn_spawn_flush: the clone may be a filter
-	 * thread's while the next request is read.  The child's slot holds its
-	 * own copy of the plan and environment, so the buffers above may be
-	 * reused at once; the descriptor stays open until the clone is made.
+	 * Begun here, ended by conn_spawn_collect: the clone may be a filter
+	 * thread's while privd reads the next request, or sleeps.  The child's
+	 * slot holds its own copy of the plan and environment, so the buffers
+	 * above may be reused at once; the connection is closed by whoever
+	 * makes the clone, right after it.
 	 */
-	pd = &pending[npending];
+	pd = &pending[(pend_head + npending) % PENDING_MAX];
 	memset(&pd->tmpl, 0, sizeof(pd->tmpl));
 	pd->tmpl.svc_id = m->svc_id;
 	pd->tmpl.token = m->token;
@@ -427,13 +429,14 @@ conn_spawn(const struct ipc_spawn *m, int fd, int is_wait)
 	str_copy(pd->tmpl.name, svc->name, sizeof(pd->tmpl.name));
 	str_copy(pd->tmpl.proto, svc->proto_name, sizeof(pd->tmpl.proto));
 	pd->fd = is_wait ? -1 : fd;
-	if (spawn_begin(plan, &io, &pd->h, &err) == -1)
+	if (spawn_begin(plan, &io, !is_wait, &pd->h, &err) == -1)
 		return spawn_failed(pd, err);
+	pd->fd = -1;                    /* closed by the spawn, after its clone */
 	npending++;
 	privd.live_children++;          /* held for it: the cap counts it */
 	/* A wait service's socket is busy from now: never two at once. */
 	if (is_wait || npending == PENDING_MAX)
-		conn_spawn_flush();
+		conn_spawn_collect(1);
 }
 
 /* No child: say why, and release what the request held. */
@@ -473,8 +476,6 @@ spawn_finish(struct pending *pd)
 		privd.live_children--;
 		return spawn_failed(pd, err);
 	}
-	if (pd->fd >= 0)
-		close(pd->fd);
 	c = children_add(pid);
 	*c = pd->tmpl;
 	c->pid = pid;
@@ -485,9 +486,21 @@ spawn_finish(struct pending *pd)
 }
 
 void
-conn_spawn_flush(void)
+conn_spawn_collect(int wait)
 {
-	for (size_t i = 0; i < npending; i++)
-		spawn_finish(&pending[i]);
-	npending = 0;
+	while (npending > 0 && (wait || spawn_answered(&pending[pend_head].h))) {
+		struct pending *pd = &pending[pend_head];
+
+		pend_head = (pend_head + 1) % PENDING_MAX;
+		npending--;
+		spawn_finish(pd);
+	}
+	if (npending == 0)
+		pend_head = 0;
+}
+
+int
+conn_spawn_pending(void)
+{
+	return npending > 0;
 }

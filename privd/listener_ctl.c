@@ -374,8 +374,8 @@ listener_dead(void)
 	return 0;
 }
 
-static void
-handle_batch(void)
+void
+listener_handle(void)
 {
 	struct ipc_msg m;
 	const char *why;
@@ -435,13 +435,6 @@ handle_batch(void)
 			break;
 		}
 	}
-}
-
-void
-listener_handle(void)
-{
-	handle_batch();
-	conn_spawn_flush();             /* the clones a filter thread still makes */
 }
 
 static int

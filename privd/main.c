@@ -272,6 +272,7 @@ reload(void)
 
 	notify_send("RELOADING=1");
 	log_info("reloading configuration");
+	conn_spawn_collect(1);          /* no clone of the old plans left */
 	if (userdb_start() == -1) {
 		log_warnx("reload refused: no look-up helper");
 		notify_send("READY=1\nSTATUS=reload refused");
@@ -331,8 +332,18 @@ event_loop(void)
 	struct epoll_event evs[16];
 
 	while (!privd.stopping) {
+		/*
+		 * Spawns whose clone a filter thread made meanwhile are entered
+		 * now; one it is still making does not keep privd awake (nor
+		 * does the thread wake it): it is taken on the next event, or
+		 * after SPAWN_COLLECT_MS should none come.  All are taken
+		 * before a reload (reload) and before a child not yet entered
+		 * could be reaped (children_reap).
+		 */
+		conn_spawn_collect(0);
 		listener_reports_flush();
-		int n = epoll_wait(privd.epfd, evs, 16, -1);
+		int n = epoll_wait(privd.epfd, evs, 16,
+		    conn_spawn_pending() ? SPAWN_COLLECT_MS : -1);
 		if (n == -1) {
 			if (errno == EINTR)
 				continue;
@@ -472,6 +483,7 @@ main(int argc, char *argv[])
 	}
 
 	event_loop();
+	conn_spawn_collect(1);
 
 	notify_send("STOPPING=1");
 	log_info("stopping");

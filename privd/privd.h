@@ -21,6 +21,7 @@
 #define PRIVD_BAD_MSG_LIMIT       16    /* bad messages per window: restart listener */
 #define PRIVD_BAD_MSG_WINDOW      60    /* seconds */
 #define PRIVD_LISTENER_BACKOFF_MAX 30   /* seconds */
+#define SPAWN_COLLECT_MS          2     /* longest sleep with a spawn not entered */
 #define PRIVD_REPORT_QUEUE_MAX    1024  /* reports waiting for the listener to
                                            read: more and it is replaced */
 #define PRIVD_RETIRE_WAIT_MS      1000  /* reload: a listener has this long to
@@ -136,8 +137,13 @@ void listener_report(unsigned type, uint32_t svc_id, uint32_t token, pid_t pid,
 
 /* conn_spawn.c */
 void conn_spawn(const struct ipc_spawn *msg, int fd, int is_wait);
-/* End every spawn conn_spawn began: call before privd sleeps. */
-void conn_spawn_flush(void);
+/*
+ * End the spawns conn_spawn began, oldest first: all of them (wait), or
+ * those whose clone is made.  With wait, before anything that may look a
+ * child up, reap one or change the configuration.
+ */
+void conn_spawn_collect(int wait);
+int  conn_spawn_pending(void);          /* some not collected yet */
 
 /* children.c */
 union child_addr {

@@ -315,7 +315,7 @@ spawn_plan_filter_admits(const struct spawn_plan *p, const struct sock_fprog *f)
 
 int
 spawn_begin(const struct spawn_plan *plan, const struct spawn_io *io,
-    struct spawn_handle *h, int *err)
+    int close_stdio, struct spawn_handle *h, int *err)
 {
 	struct spawn_child *c;
 	void *stack_top;
@@ -333,7 +333,6 @@ spawn_begin(const struct spawn_plan *plan, const struct spawn_io *io,
 	}
 	h->child = c;
 	h->status_rd = p[0];
-	h->status_wr = p[1];
 	c->status_fd = p[1];
 	c->in_use = 1;
 	if (plan->prefilter != NULL) {
@@ -341,6 +340,9 @@ spawn_begin(const struct spawn_plan *plan, const struct spawn_io *io,
 		h->thread = plan->prefilter;
 		clone_request_ask(&h->req, child_main, stack_top,
 		    SPAWN_CLONE_FLAGS | CLONE_CHILD_CLEARTID, c, &c->in_use);
+		/* Closed by the thread right after the clone, as below. */
+		h->req.close_fd[0] = p[1];
+		h->req.close_fd[1] = close_stdio ? io->stdio_fd : -1;
 		h->ticket = spawn_prefilter_ask(h->thread, &h->req, &c->bset);
 		return 0;
 	}
@@ -348,7 +350,17 @@ spawn_begin(const struct spawn_plan *plan, const struct spawn_io *io,
 	    SPAWN_CLONE_FLAGS | CLONE_CHILD_CLEARTID, c, &c->in_use,
 	    c->plan.keep, &c->bset);
 	h->err = h->pid == -1 ? errno : 0;
+	close(p[1]);
+	if (close_stdio)
+		close(io->stdio_fd);
 	return 0;
+}
+
+int
+spawn_answered(const struct spawn_handle *h)
+{
+	return h->thread == NULL ||
+	    spawn_prefilter_answered(h->thread, h->ticket);
 }
 
 pid_t
@@ -361,7 +373,6 @@ spawn_end(struct spawn_handle *h, int *status_fd, int *err)
 		pid = spawn_prefilter_answer(h->thread, h->ticket, &h->req);
 		h->err = pid == -1 ? errno : 0;
 	}
-	close(h->status_wr);
 	if (pid == -1) {
 		*err = h->err;
 		close(h->status_rd);
@@ -380,7 +391,7 @@ spawn_start(const struct spawn_plan *plan, const struct spawn_io *io,
 	struct spawn_handle h;
 
 	*status_fd = -1;
-	if (spawn_begin(plan, io, &h, err) == -1)
+	if (spawn_begin(plan, io, 0, &h, err) == -1)
 		return -1;
 	return spawn_end(&h, status_fd, err);
 }

@@ -115,28 +115,31 @@ pid_t spawn_start(const struct spawn_plan *plan, const struct spawn_io *io,
     int *status_fd, int *err);
 
 /*
- * spawn_start in two halves, so that privd can read and check the next
+ * spawn_start in two halves, so that privd can go on with the next
  * request while a filter thread (spawn_prefilter.h) makes this one's
  * clone: spawn_begin prepares the child's slot and status pipe and asks
  * for the clone, or makes it at once where no thread does; spawn_end takes
- * the answer and returns what spawn_start would have.  Between the two,
- * the caller keeps the handle in place and io's descriptors open (the
- * child may not be cloned yet), and calls spawn_end for every handle
- * spawn_begin returned 0 for, before it sleeps.  spawn_begin returns -1
- * with *err when nothing was begun.
+ * the answer and returns what spawn_start would have.  With close_stdio,
+ * io->stdio_fd is closed once the clone is made (by the thread, if it
+ * makes it): from a successful spawn_begin on, the caller must neither use
+ * nor close it.  The caller keeps the handle in place until spawn_end,
+ * which it calls for every handle spawn_begin returned 0 for;
+ * spawn_answered says whether spawn_end would wait.  spawn_begin returns
+ * -1 with *err when nothing was begun (and nothing closed).
  */
 struct spawn_handle {
 	struct spawn_child     *child;  /* its slot */
 	struct spawn_prefilter *thread; /* asked of it; NULL: made at once */
 	uint32_t                ticket;
 	struct clone_request    req;
-	int                     status_rd, status_wr;
+	int                     status_rd;
 	pid_t                   pid;    /* when made at once */
 	int                     err;
 };
 
 int   spawn_begin(const struct spawn_plan *plan, const struct spawn_io *io,
-          struct spawn_handle *h, int *err);
+          int close_stdio, struct spawn_handle *h, int *err);
+int   spawn_answered(const struct spawn_handle *h);
 pid_t spawn_end(struct spawn_handle *h, int *status_fd, int *err);
 
 /*

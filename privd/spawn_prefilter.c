@@ -18,15 +18,16 @@
  * The filter is then in force during the child's confinement, not only
  * from its last steps on, so a thread is used only where the filter is
  * proved, at load, to allow every call made under it: the thread's own
- * (futex, exit; clone is the child's first) and every call the child of
+ * (futex, close, exit; clone is the child's first) and every call the child of
  * that plan makes up to its execve (spawn_plan_filter_admits in spawn.c).
  * The proof runs the exported program in user space (policy/seccomp_eval.c)
  * on each call with the arguments known at load, and answers "no" where
  * it cannot tell.  Any other plan (a filter denying chroot for a chrooted
  * service, say) installs its filter in the child, last, as before.
  *
- * The thread runs nothing but this file's loop, makes only futex, clone
- * and exit calls, and leaves by a raw exit: glibc's thread teardown would
+ * The thread runs nothing but this file's loop, makes only futex, clone,
+ * close (of the status pipe's write end and the connection, once its
+ * child holds copies) and exit calls, and leaves by a raw exit: glibc's thread teardown would
  * make calls the proof does not cover.  Its pthread_join still works (the
  * kernel clears the thread's id word and wakes the joiner, as at any
  * thread exit), and the thread holds no lock, no allocation and no
@@ -139,13 +140,15 @@ prefilter_main(void *arg)
 }
 
 /*
- * Does f allow the thread's own calls?  The futex operations it uses and
- * the exit it leaves by; its clone is checked with the child's calls.
+ * Does f allow the thread's own calls?  The futex operations it uses, the
+ * close after each clone and the exit it leaves by; its clone is checked
+ * with the child's calls.
  */
 static int
 thread_calls_allowed(const struct sock_fprog *f)
 {
 	return seccomp_eval_allows_native(f, SYS_exit, -1, 0) &&
+	    seccomp_eval_allows_native(f, SYS_close, -1, 0) &&
 	    seccomp_eval_allows_native(f, SYS_futex, 1, FUTEX_WAIT_PRIVATE) &&
 	    seccomp_eval_allows_native(f, SYS_futex, 1, FUTEX_WAKE_PRIVATE);
 }
@@ -221,13 +224,20 @@ ask(struct spawn_prefilter *t, struct clone_request *r)
 	return a;
 }
 
+static int
+answered(struct spawn_prefilter *t, uint32_t ticket, uint32_t *d)
+{
+	*d = word_load(&t->answered);
+	return (int32_t)(*d - ticket) > 0;
+}
+
 /* Until the request of ticket is answered. */
 static void
 ask_wait(struct spawn_prefilter *t, uint32_t ticket)
 {
 	uint32_t d;
 
-	while ((int32_t)((d = word_load(&t->answered)) - ticket) <= 0)
+	while (!answered(t, ticket, &d))
 		word_wait(&t->answered, d);
 }
 
@@ -308,6 +318,14 @@ spawn_prefilter_ask(struct spawn_prefilter *t, struct clone_request *r,
 	/* Before the clone: a CLONE_VM child reads its slot at once. */
 	*child_bset = t->bset;
 	return ask(t, r);
+}
+
+int
+spawn_prefilter_answered(struct spawn_prefilter *t, uint32_t ticket)
+{
+	uint32_t d;
+
+	return answered(t, ticket, &d);
 }
 
 pid_t

@@ -50,4 +50,7 @@ uint32_t spawn_prefilter_ask(struct spawn_prefilter *t, struct clone_request *r,
 pid_t spawn_prefilter_answer(struct spawn_prefilter *t, uint32_t ticket,
     const struct clone_request *r);
 
+/* Has t answered the request of ticket (so that the above will not wait)? */
+int   spawn_prefilter_answered(struct spawn_prefilter *t, uint32_t ticket);
+
 #endif

@@ -340,6 +340,42 @@ def test_prefilter_burst_each_child_gets_its_own_connection():
         assert rep["status"]["Seccomp_filters"] == "1", rep["status"]
 
 
+def test_prefilter_spawn_reported_while_the_child_runs():
+    """privd does not wait for a filter thread's clone before it sleeps;
+    it must still enter the child soon after, with nothing else to wake
+    it: the spawn is logged and the connection's descriptor closed in privd
+    while the child still runs (here it waits for its input to end)."""
+    h = Hinetd("")
+    probe = copy_helper(h, "probe")
+    h.write(os.path.join("hinetd.d", "svc"),
+            probe_service("linger", 7119, "\tenv = PROBE_LINGER=1\n", probe))
+    with h:
+        assert filtered_threads(h.proc.pid) == 1
+        s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        s.settimeout(5)
+        s.connect(("127.0.0.1", 7119))
+        port = s.getsockname()[1]
+        h.wait_log(r"service=linger .*:%d action=spawn pid=\d+" % port,
+                   timeout=2)
+        assert "action=exit" not in h.log()
+        text = b""
+        while not text.endswith(b"end\n"):
+            chunk = s.recv(65536)
+            assert chunk, text
+            text += chunk
+        rep = parse_probe(text)
+        assert rep["env"].get("TCPREMOTEPORT") == str(port), rep["env"]
+        conn = rep["fd"][0]
+        assert conn.startswith("socket:"), rep["fd"]
+        # privd holds no copy of the connection any more: only the child.
+        held = [os.readlink("/proc/%d/fd/%s" % (h.proc.pid, fd))
+                for fd in os.listdir("/proc/%d/fd" % h.proc.pid)]
+        assert conn not in held, (conn, held)
+        s.shutdown(socket.SHUT_WR)
+        recv_all(s)
+        h.wait_log(r"service=linger .*action=exit pid=\d+ status=0")
+
+
 def main_thread_seccomp(pid):
     with open("/proc/%d/task/%d/status" % (pid, pid)) as f:
         return re.search(r"^Seccomp:\s+(\d+)$", f.read(), re.M).group(1)
@@ -351,14 +387,15 @@ def main_thread_seccomp(pid):
 # as without a prefilter thread; were it already in force from the clone,
 # the child (or, for clone, privd's thread and so privd) would die of
 # SIGSYS.  exit0 makes no call of its own but exit_group, so any death is
-# the spawn path's.  futex and exit are the thread's own calls.  Not here:
+# the spawn path's.  futex, close and exit are the thread's own calls.  Not here:
 # the calls a child makes after its own filter install too (rt_sigprocmask,
 # execve; write and exit_group when a step fails), which a filter denies
 # to every child alike.
 PREFILTER_DRIFT_CALLS = (
     "clone", "setsid", "fcntl", "dup3", "close_range", "chdir", "setgroups",
     "setresgid", "setresuid", "capset", "prctl", "umask",
-    "setpriority", "prlimit64", "landlock_restrict_self", "futex", "exit",
+    "setpriority", "prlimit64", "landlock_restrict_self", "futex", "close",
+    "exit",
 )
 
 
