@@ -75,8 +75,6 @@ ipc_send(int sock, const void *msg, size_t len, int fd)
 	return 0;
 }
 
-#define IPC_SEND_BATCH 64
-
 ssize_t
 ipc_send_many(int sock, const void *msgs, size_t len, size_t n)
 {

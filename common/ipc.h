@@ -114,8 +114,10 @@ int    ipc_send(int sock, const void *msg, size_t len, int fd);
 /*
  * Send n messages of len bytes each, laid out one after the other at msgs,
  * with no descriptor, in one call (sendmmsg): as many as the socket takes,
- * in order.  Returns how many were sent, or -1 with errno when none was.
+ * in order, at most IPC_SEND_BATCH.  Returns how many were sent, or -1
+ * with errno when none was.
  */
+#define IPC_SEND_BATCH 64
 ssize_t ipc_send_many(int sock, const void *msgs, size_t len, size_t n);
 
 struct ipc_msg {

@@ -529,17 +529,6 @@ listener_report(unsigned type, uint32_t svc_id, uint32_t token, pid_t pid,
 		report_log(&r);
 		return;
 	}
-	if (rq_len == PRIVD_REPORT_QUEUE_MAX && !watching_out) {
-		/* A long turn of the loop: make room now. */
-		if (reports_send() == 1) {
-			ctl_watch_out(1);
-			watching_out = 1;
-		}
-	}
-	if (privd.listener.ctl < 0) {
-		report_log(&r);
-		return;
-	}
 	if (rq_len == PRIVD_REPORT_QUEUE_MAX) {
 		report_log(&r);
 		listener_kill("listener left %u reports unread",
@@ -548,6 +537,13 @@ listener_report(unsigned type, uint32_t svc_id, uint32_t token, pid_t pid,
 	}
 	rq[(rq_head + rq_len) % PRIVD_REPORT_QUEUE_MAX] = r;
 	rq_len++;
+	/*
+	 * A long turn of the loop (a burst of requests or of exits): a full
+	 * batch goes now, so while the listener keeps up the queue holds at
+	 * most one batch, and touches no more of its memory than that.
+	 */
+	if (rq_len >= IPC_SEND_BATCH)
+		listener_reports_flush();
 }
 
 /* Connections a dead listener passed are still queued: serve them. */
