@@ -82,8 +82,11 @@ struct spawn_prefilter {
 	 * then advances asked; the thread runs each in turn, writes its answer
 	 * into the request and then advances answered.  A NULL request tells
 	 * the thread to leave.  Both counters are futex words and wrap.
+	 * Each has a flag its waiter raises before it sleeps on it, so that
+	 * the other side makes the wake-up call only when someone may sleep.
 	 */
 	uint32_t        asked, answered;
+	uint32_t        asked_waiter, answered_waiter;
 	struct clone_request *ring[PREFILTER_RING];
 };
 
@@ -96,19 +99,33 @@ word_load(const uint32_t *w)
 	return __atomic_load_n(w, __ATOMIC_ACQUIRE);
 }
 
-/* Store v and wake the one thread that may sleep on w. */
+/*
+ * Store v and wake the one thread that may sleep on w: always if waiter is
+ * NULL, else only if that flag says it may.  Sequentially consistent on
+ * both sides (here and in word_wait): either the waiter sees v before it
+ * sleeps, or this sees its flag raised and wakes it.
+ */
 static void
-word_set(uint32_t *w, uint32_t v)
+word_set(uint32_t *w, uint32_t v, const uint32_t *waiter)
 {
-	__atomic_store_n(w, v, __ATOMIC_RELEASE);
-	(void)syscall(SYS_futex, w, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
+	__atomic_store_n(w, v, __ATOMIC_SEQ_CST);
+	if (waiter == NULL || __atomic_load_n(waiter, __ATOMIC_SEQ_CST) != 0)
+		(void)syscall(SYS_futex, w, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
 }
 
-/* Sleep while *w is v (or return at once if it no longer is). */
+/*
+ * Sleep while *w is v (or return at once if it no longer is), with the
+ * waiter flag (NULL: none) raised meanwhile.
+ */
 static void
-word_wait(uint32_t *w, uint32_t v)
+word_wait(uint32_t *w, uint32_t v, uint32_t *waiter)
 {
-	(void)syscall(SYS_futex, w, FUTEX_WAIT_PRIVATE, v, NULL, NULL, 0);
+	if (waiter != NULL)
+		__atomic_store_n(waiter, 1, __ATOMIC_SEQ_CST);
+	if (__atomic_load_n(w, __ATOMIC_SEQ_CST) == v)
+		(void)syscall(SYS_futex, w, FUTEX_WAIT_PRIVATE, v, NULL, NULL, 0);
+	if (waiter != NULL)
+		__atomic_store_n(waiter, 0, __ATOMIC_SEQ_CST);
 }
 
 static void *
@@ -121,17 +138,17 @@ prefilter_main(void *arg)
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == -1 ||
 	    syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &t->prog) == -1) {
 		t->install_err = errno;
-		word_set(&t->state, T_FAILED);
+		word_set(&t->state, T_FAILED, NULL);
 		return NULL;            /* no filter on this thread: a plain end */
 	}
-	word_set(&t->state, T_READY);
+	word_set(&t->state, T_READY, NULL);
 	for (;;) {
 		while (word_load(&t->asked) == n)
-			word_wait(&t->asked, n);
+			word_wait(&t->asked, n, &t->asked_waiter);
 		if ((r = t->ring[n % PREFILTER_RING]) == NULL)
 			break;
 		clone_request_run(r);
-		word_set(&t->answered, ++n);
+		word_set(&t->answered, ++n, &t->answered_waiter);
 	}
 	/* exit(2) of this thread alone, and nothing else (see the top). */
 	for (;;)
@@ -196,7 +213,7 @@ prefilter_start(const struct sock_fprog *f)
 	if (rc != 0)
 		goto fail;
 	while (word_load(&t->state) == T_START)
-		word_wait(&t->state, T_START);
+		word_wait(&t->state, T_START, NULL);
 	if (word_load(&t->state) == T_FAILED) {
 		rc = t->install_err;
 		(void)pthread_join(t->thread, NULL);
@@ -218,9 +235,9 @@ ask(struct spawn_prefilter *t, struct clone_request *r)
 	uint32_t a = t->asked, d;       /* only this thread writes asked */
 
 	while (a - (d = word_load(&t->answered)) >= PREFILTER_RING)
-		word_wait(&t->answered, d);
+		word_wait(&t->answered, d, &t->answered_waiter);
 	t->ring[a % PREFILTER_RING] = r;
-	word_set(&t->asked, a + 1);
+	word_set(&t->asked, a + 1, &t->asked_waiter);
 	return a;
 }
 
@@ -238,7 +255,7 @@ ask_wait(struct spawn_prefilter *t, uint32_t ticket)
 	uint32_t d;
 
 	while (!answered(t, ticket, &d))
-		word_wait(&t->answered, d);
+		word_wait(&t->answered, d, &t->answered_waiter);
 }
 
 static void
