@@ -13,12 +13,14 @@
 
 static const char *log_prog = "hinetd";
 static int log_stderr = 1;
+static pid_t log_pid;           /* for stderr lines: set by log_init */
 
 void
 log_init(const char *progname, int to_stderr)
 {
 	log_prog = progname;
 	log_stderr = to_stderr;
+	log_pid = getpid();
 	if (!to_stderr)
 		openlog(progname, LOG_PID | LOG_NDELAY, LOG_DAEMON);
 }
@@ -45,7 +47,7 @@ vlog(int pri, const char *fmt, va_list ap, int with_errno)
 		/* One write per line keeps lines whole between processes. */
 		char line[1200];
 		int len = snprintf(line, sizeof(line), "%s[%ld]: %s\n", log_prog,
-		    (long)getpid(), msg);
+		    (long)log_pid, msg);
 		if (len > 0) {
 			if ((size_t)len >= sizeof(line))
 				len = sizeof(line) - 1;

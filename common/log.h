@@ -10,6 +10,8 @@
 
 #include <stddef.h>
 
+/* PID in stderr lines is the caller's: a process that forks and logs to
+ * standard error afterwards calls log_init again. */
 void log_init(const char *progname, int to_stderr);
 int  log_to_stderr(void);
 void log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

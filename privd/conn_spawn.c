@@ -20,7 +20,6 @@
 #include <netinet/in.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 /*
@@ -93,17 +92,23 @@ sockopt_int(int fd, int opt)
 	return v;
 }
 
-/* Is fd a connected socket of svc?  NULL or why not. */
+/*
+ * Is fd a connected socket of svc?  NULL or why not.  getsockname comes
+ * first: it fails with ENOTSOCK on anything but a socket, and its family
+ * is the socket's own (SO_DOMAIN would say the same).
+ */
 static const char *
 check_conn_fd(const struct service *svc, int fd, struct sockaddr_storage *local,
     socklen_t *locallen, struct sockaddr_storage *peer, socklen_t *peerlen)
 {
-	struct stat st;
 	int proto;
 
-	if (fstat(fd, &st) == -1 || !S_ISSOCK(st.st_mode))
-		return "descriptor is not a socket";
-	if (sockopt_int(fd, SO_DOMAIN) != svc->family)
+	*locallen = sizeof(*local);
+	if (getsockname(fd, (struct sockaddr *)local, locallen) == -1)
+		return errno == ENOTSOCK ? "descriptor is not a socket" :
+		    "cannot read the socket's local address";
+	if (*locallen < sizeof(sa_family_t) || *locallen > sizeof(*local) ||
+	    local->ss_family != svc->family)
 		return "socket family differs from the service's";
 	if (sockopt_int(fd, SO_TYPE) != svc->socktype)
 		return "socket type differs from the service's";
@@ -112,10 +117,6 @@ check_conn_fd(const struct service *svc, int fd, struct sockaddr_storage *local,
 		return "socket protocol differs from the service's";
 	if (sockopt_int(fd, SO_ACCEPTCONN) != 0)
 		return "socket is listening, not connected";
-	*locallen = sizeof(*local);
-	if (getsockname(fd, (struct sockaddr *)local, locallen) == -1 ||
-	    local->ss_family != svc->family)
-		return "cannot read the socket's local address";
 	if (addr_port(local) != addr_port(&svc->addr))
 		return "socket's local port differs from the service's";
 	if (!addr_is_any(&svc->addr) && !addr_equal(local, &svc->addr))
