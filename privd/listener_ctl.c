@@ -470,7 +470,8 @@ reports_send(void)
 		rq_head = (rq_head + (size_t)n) % PRIVD_REPORT_QUEUE_MAX;
 		rq_len -= (size_t)n;
 	}
-	rq_head = 0;
+	if (rq_len == 0)
+		rq_head = 0;
 	return 0;
 }
 
@@ -736,8 +737,11 @@ listener_retire(void)
 	while (privd.listener.ctl >= 0 && !privd.listener.killed) {
 		struct pollfd pfd = { .fd = privd.listener.ctl, .events = POLLIN };
 
-		listener_reports_flush();       /* before IPC_RETIRE, in order */
-		if (!sent) {
+		/*
+		 * Every queued report first, then IPC_RETIRE, in order; the
+		 * reports of its requests still go to it after that.
+		 */
+		if (reports_send() == 0 && !sent && privd.listener.ctl >= 0) {
 			if (ipc_send(privd.listener.ctl, &h, sizeof(h), -1) == 0)
 				sent = 1;
 			else if (!send_would_block()) {
@@ -748,7 +752,7 @@ listener_retire(void)
 		}
 		if ((left = deadline - mono_ms()) <= 0)
 			break;
-		if (!sent)
+		if (!sent || rq_len > 0)
 			pfd.events |= POLLOUT;
 		if (poll(&pfd, 1, (int)left) == -1 && errno != EINTR) {
 			log_warn("poll listener control socket");
