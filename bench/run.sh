@@ -711,6 +711,21 @@ report() {
 			printf "\nhinetd against SPEC section 12:\n%s", CHK
 			for (j = 1; j <= nc; j++) if ((C[j] in HEXEC) && (C[j] in BEST))
 				printf "  exec'\''d, %2d clients: above every peer (best peer: %s at %.2fx ref_spawn): %s\n", C[j], BESTNAME[C[j]], BEST[C[j]], (HEXEC[C[j]] > BEST[C[j]] ? "PASS" : "FAIL")
+			# The same question asked of each repetition on its own: how
+			# often hinetd was faster than each peer in the same repetition.
+			for (j = 1; j <= nc; j++) if (C[j] in HEXEC) {
+				line = ""
+				np = split(exec_order, P, " ")
+				for (i = 1; i <= np; i++) {
+					if (P[i] ~ /^ref_/ || P[i] == "hinetd") continue
+					kh = "exec" SUBSEP C[j] SUBSEP "hinetd"; kp = "exec" SUBSEP C[j] SUBSEP P[i]
+					won = tot = 0
+					for (r in REPS) if ((kh, r) in CPS && (kp, r) in CPS) { tot++; if (CPS[kh, r] > CPS[kp, r]) won++ }
+					if (tot) line = line sprintf(" %s %d/%d", P[i], won, tot)
+				}
+				if (line != "")
+					printf "  exec'\''d, %2d clients: repetitions in which hinetd beat each peer:%s\n", C[j], line
+			}
 		}
 	}' "$RAW"
 }
