@@ -1,6 +1,6 @@
 /*
  * test_spawn.c: the spawn slot (privd/spawn_slot.c) and the one spawn path
- * (privd/spawn.c) with a real child.
+ * (privd/spawn.c) with a real child, and a filter thread's ring of requests.
  *
  * The slot must hold private copies of everything the child reads, so
  * that privd may change or free its own buffers while a child that shares
@@ -16,11 +16,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/filter.h>
+#include <linux/seccomp.h>
 #include <poll.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -28,6 +30,7 @@
 #include "privd/spawn_slot.h"
 #include "privd/spawn_bset.h"
 #include "privd/spawn_plan.h"
+#include "privd/spawn_prefilter.h"
 
 /* A standard slot's arena (SLOT_ARENA_STD in privd/spawn_slot.c). */
 #define ARENA_STD (16 * 1024)
@@ -354,6 +357,62 @@ thread_bset(void)
 }
 
 /*
+ * A filter thread's ring (privd/spawn_prefilter.c): more spawns begun than
+ * the ring holds, so that asking waits for the thread to make room, and
+ * then every one ended in order, as conn_spawn.c does under load.  Each
+ * child must be the thread's (its filter in force, and only that one: the
+ * child did not install another), reach execve and exit 0.  A wake-up lost
+ * between the two threads hangs here; the alarm turns that into a failure.
+ */
+static void
+test_prefilter_ring_more_than_it_holds(void **state)
+{
+	enum { N = 40 };                /* the ring holds 16 */
+	static struct sock_filter allow[] = {
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	char *argv[] = { "sh", "-c",
+	    "grep -q '^Seccomp:[[:space:]]*2$' /proc/self/status && "
+	    "grep -q '^Seccomp_filters:[[:space:]]*1$' /proc/self/status", NULL };
+	char *envp[] = { "PATH=/usr/bin:/bin", NULL };
+	static struct spawn_handle h[N];
+	struct spawn_plan plan;
+	struct spawn_io io = { .envp = envp };
+	enum spawn_step step;
+	int err = 0, fd, status;
+	pid_t pid;
+
+	(void)state;
+	child_io(&io);
+	plan_init(&plan, "/bin/sh", argv);
+	plan.filter.filter = allow;
+	plan.filter.len = 1;
+	spawn_prefilter_attach(&plan, 1);
+	assert_non_null(plan.prefilter);
+	alarm(60);
+	for (int i = 0; i < N; i++)
+		assert_int_equal(spawn_begin(&plan, &io, 0, &h[i], &err), 0);
+	for (int i = 0; i < N; i++) {
+		struct pollfd pfd = { .events = POLLIN };
+
+		pid = spawn_end(&h[i], &fd, &err);
+		assert_true(pid > 0);
+		pfd.fd = fd;
+		while (spawn_status(pid, fd, &err, &step) == -1)
+			assert_true(poll(&pfd, 1, 5000) == 1);
+		close(fd);
+		assert_int_equal(waitpid(pid, &status, 0), pid);
+		spawn_reaped(pid);
+		assert_true(WIFEXITED(status));
+		assert_int_equal(WEXITSTATUS(status), 0);
+	}
+	alarm(0);
+	assert_int_equal(spawn_slots_busy(), 0);
+	spawn_prefilter_attach(NULL, 0);        /* its thread stops */
+	close(io.stdio_fd);
+}
+
+/*
  * After narrowing, the main thread holds only what is needed, and a child
  * granted nothing starts with nothing to drop and ends with an empty set;
  * a child granted a capability the main thread dropped is cloned by the
@@ -406,6 +465,7 @@ main(void)
 		cmocka_unit_test(test_child_execs_and_frees_its_slot),
 		cmocka_unit_test(test_failed_step_keeps_slot_until_reaped),
 		cmocka_unit_test(test_slot_taken_back_before_eof_or_reap),
+		cmocka_unit_test(test_prefilter_ring_more_than_it_holds),
 		cmocka_unit_test(test_bset_narrowed_and_kept),  /* last */
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
