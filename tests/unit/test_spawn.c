@@ -22,7 +22,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -174,23 +173,30 @@ child_io(struct spawn_io *io)
 	assert_true(io->stdio_fd >= 0);
 }
 
+/* Wait for pid's status pipe fd to answer (spawn_status), then close it. */
+static int
+status_wait(pid_t pid, int fd, int *err, enum spawn_step *step)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	int rc;
+
+	while ((rc = spawn_status(pid, fd, err, step)) == -1)
+		assert_true(poll(&pfd, 1, 5000) == 1);
+	close(fd);
+	return rc;
+}
+
 /* spawn_start, then wait for the status pipe to answer. */
 static int
 start_and_wait(struct spawn_plan *plan, struct spawn_io *io, pid_t *pid,
     int *err, enum spawn_step *step)
 {
-	struct pollfd pfd;
-	int fd, rc;
+	int fd;
 
 	*pid = spawn_start(plan, io, &fd, err);
 	assert_true(*pid > 0);
 	assert_int_equal(spawn_slots_busy(), 1);
-	pfd.fd = fd;
-	pfd.events = POLLIN;
-	while ((rc = spawn_status(*pid, fd, err, step)) == -1)
-		assert_true(poll(&pfd, 1, 5000) == 1);
-	close(fd);
-	return rc;
+	return status_wait(*pid, fd, err, step);
 }
 
 static void
@@ -393,14 +399,9 @@ test_prefilter_ring_more_than_it_holds(void **state)
 	for (int i = 0; i < N; i++)
 		assert_int_equal(spawn_begin(&plan, &io, 0, &h[i], &err), 0);
 	for (int i = 0; i < N; i++) {
-		struct pollfd pfd = { .events = POLLIN };
-
 		pid = spawn_end(&h[i], &fd, &err);
 		assert_true(pid > 0);
-		pfd.fd = fd;
-		while (spawn_status(pid, fd, &err, &step) == -1)
-			assert_true(poll(&pfd, 1, 5000) == 1);
-		close(fd);
+		(void)status_wait(pid, fd, &err, &step);
 		assert_int_equal(waitpid(pid, &status, 0), pid);
 		spawn_reaped(pid);
 		assert_true(WIFEXITED(status));
