@@ -41,7 +41,7 @@
 #include <unistd.h>
 
 #define CTL_BATCH   256                 /* messages handled per wake-up */
-#define CTL_SNDBUF  (8 << 20)
+#define CTL_SNDBUF  (8 << 20)       /* evil_listener.c (retire) assumes it */
 
 static int
 snapshot_memfd(const struct generation *g, const int *fds)

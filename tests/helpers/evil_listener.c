@@ -12,6 +12,9 @@
  *   7033  deaf       closes its control socket, then holds the sockets
  *   7034  burst      a burst of bad messages, then exits at once
  *   7035  no-read    endless valid requests, never reads a report
+ *   7037  retire     fills the control socket with reports and leaves a few
+ *                    hundred more queued in privd, then reads: on reload
+ *                    every one of them must come before IPC_RETIRE
  *
  * Every mode first sends READY, as a real listener does.  Each step is
  * announced on stderr as "evil: NAME"; the modes with a valid connection
@@ -25,11 +28,13 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
+#include <time.h>
 #include <unistd.h>
 
 #ifndef IPPROTO_MPTCP
@@ -340,6 +345,87 @@ no_read(void)
 		send_fast(&m, sizeof(m), NULL, 0);
 }
 
+/*
+ * How many reports privd's end of the control socket holds before a send
+ * would block: its send buffer (privd forces 8 MiB, which the kernel
+ * doubles) over the memory one report takes, measured on a socketpair of
+ * our own (its send buffer as large as we may make it).
+ */
+static unsigned
+reports_socket_holds(void)
+{
+	const long privd_sndbuf = 2L * (8 << 20);
+	struct ipc_report r;
+	int sv[2], big = 1 << 30, got;
+	socklen_t len = sizeof(got);
+	unsigned n = 0;
+
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_NONBLOCK, 0, sv) == -1)
+		return 0;
+	setsockopt(sv[0], SOL_SOCKET, SO_SNDBUF, &big, sizeof(big));
+	getsockopt(sv[0], SOL_SOCKET, SO_SNDBUF, &got, &len);
+	memset(&r, 0, sizeof(r));
+	while (send(sv[0], &r, sizeof(r), MSG_NOSIGNAL) == sizeof(r))
+		n++;
+	close(sv[0]);
+	close(sv[1]);
+	return n == 0 ? 0 : (unsigned)(privd_sndbuf / ((double)got / n));
+}
+
+/*
+ * Reload while reports wait in privd's queue behind a full socket: privd
+ * must send them all before IPC_RETIRE.  The first request starts the
+ * wait service's child; each later one is answered "busy".  Then we stay
+ * deaf until the test, having sent privd SIGHUP, sends us SIGUSR1, and read
+ * everything.
+ */
+static void
+retire(void)
+{
+	struct ipc_spawn m = spawn_msg(IPC_SPAWN_WAIT, 0);
+	struct pollfd pfd = { .fd = ctl, .events = POLLIN };
+	unsigned holds = reports_socket_holds(), before = 0, after = 0;
+	unsigned n = holds + 300;       /* the queue holds 1024: a third */
+	struct timespec limit = { .tv_sec = 30 };
+	struct ipc_msg r;
+	int retired = 0;
+	char line[128];
+	sigset_t usr1;
+
+	sigemptyset(&usr1);
+	sigaddset(&usr1, SIGUSR1);
+	sigprocmask(SIG_BLOCK, &usr1, NULL);
+	if (holds == 0) {
+		say("cannot-measure");
+		hold();
+	}
+	for (unsigned i = 0; i < n; i++)
+		send_fast(&m, sizeof(m), NULL, 0);
+	usleep(300000);                 /* privd answers the last ones */
+	snprintf(line, sizeof(line), "filled requests=%u", n);
+	say(line);
+	if (sigtimedwait(&usr1, NULL, &limit) != SIGUSR1)
+		say("no-signal");
+	/* after IPC_RETIRE only what follows at once: privd waits 1 s */
+	while (poll(&pfd, 1, retired ? 100 : 3000) == 1 &&
+	    ipc_recv(ctl, &r) == 1) {
+		ipc_msg_close_fds(&r);
+		if (r.u.hdr.type == IPC_RETIRE)
+			retired = 1;
+		else if (retired)
+			after++;
+		else
+			before++;
+		if (retired && before + after >= n)
+			break;
+	}
+	snprintf(line, sizeof(line), "retire requests=%u reports-before=%u "
+	    "after=%u retired=%d", n, before, after, retired);
+	say(line);
+	close(ctl);
+	hold();
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -392,6 +478,11 @@ main(int argc, char *argv[])
 		_exit(0);
 	case 7035:
 		no_read();
+		break;
+	case 7037:
+		if (gen > 1)            /* the listener of the reload */
+			hold();
+		retire();
 		break;
 	default:
 		suite(lfd);

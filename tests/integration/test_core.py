@@ -381,6 +381,40 @@ def test_listener_not_reading_reports_is_replaced():
         h.stop()
 
 
+def test_reload_sends_queued_reports_before_retire():
+    # The control socket is full and a few hundred reports wait in privd's
+    # queue when SIGHUP comes: every one of them reaches the old listener
+    # before IPC_RETIRE (its counters and exit lines depend on them).
+    h = evil("7037 dgram udp wait nobody /usr/bin/sleep sleep 30\n")
+    try:
+        h.wait_log(r"evil: filled", timeout=60)
+        lst = int(re.search(r"ready: .*listener pid (\d+)", h.log()).group(1))
+        h.proc.send_signal(signal.SIGHUP)
+        # privd retires the listener once the new configuration is loaded
+        # (milliseconds) and waits up to 1 s for it: read in between.
+        h.wait_log(r"reloading configuration", timeout=10)
+        time.sleep(0.3)
+        os.kill(lst, signal.SIGUSR1)
+        h.wait_log(r"evil: retire requests=", timeout=15)
+        m = re.search(r"evil: retire requests=(\d+) reports-before=(\d+) "
+                      r"after=(\d+) retired=(\d)", h.log())
+        n, before, after, retired = map(int, m.groups())
+        assert retired == 1, h.log()[-3000:]
+        assert before == n, (n, before, after)
+        h.wait_log(r"listener pid \d+ retired", timeout=10)
+        h.wait_log(r"ready: ", count=2, timeout=10)
+        log = h.log()
+        assert "reports unread" not in log, log[-3000:]
+        assert "report to listener lost" not in log, log[-3000:]
+        assert h.proc.poll() is None, "privd died"
+    finally:
+        lst = h.listener_pid()
+        for pid in children_of(h.proc.pid):
+            if pid != lst:
+                os.kill(pid, signal.SIGKILL)
+        h.stop()
+
+
 def test_listener_failing_at_start_is_a_startup_error():
     # It exits before READY: exit 1 with its real status, no retry loop.
     h = Hinetd("7036 stream tcp nowait nobody /bin/true true\n")
