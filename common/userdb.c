@@ -19,6 +19,7 @@
 #include <netdb.h>
 #include <netinet/in.h>
 #include <pwd.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdint.h>
 #include <string.h>
@@ -201,17 +202,20 @@ userdb_serve(int fd)
 
 /*
  * The child, between fork and exec: the socket on fd 3, nothing else
- * above 2, no blocked signal, an empty environment.
+ * above 2, no blocked signal, an empty environment, the default scheduling
+ * policy (privd's main thread may run SCHED_BATCH).
  */
 static void __attribute__((noreturn))
 helper_exec(int exec_fd, int sock)
 {
 	static char *const argv[] = { "hinetd-userdb", NULL };
 	static char *const envp[] = { NULL };
+	const struct sched_param param = { .sched_priority = 0 };
 	sigset_t none;
 	int xfd;
 
 	sigemptyset(&none);
+	(void)sched_setscheduler(0, SCHED_OTHER, &param);   /* not vital */
 	if (sigprocmask(SIG_SETMASK, &none, NULL) == -1 ||
 	    (xfd = fcntl(exec_fd, F_DUPFD_CLOEXEC, 4)) == -1 ||
 	    (sock == 3 ? fcntl(3, F_SETFD, 0) : dup2(sock, 3)) == -1 ||

@@ -34,6 +34,11 @@
  * until the child is reaped (spawn_reaped).
  *
  * The order of the steps, and why (see docs/architecture.md):
+ *   sched_setscheduler             the default policy: privd's main thread
+ *                                  runs SCHED_BATCH (main.c), which a clone
+ *                                  inherits; skipped by a filter thread's
+ *                                  child, whose thread runs SCHED_OTHER;
+ *                                  no confinement, so a failure is ignored
  *   landlock_restrict_self         the ruleset fd (built at load) must still
  *                                  be open, and none of the later steps
  *                                  opens a file (execve excepted: the
@@ -203,11 +208,16 @@ child_main(void *arg)
 	const struct spawn_plan *p = &c->plan;
 	const struct kernel_sigaction dfl = { .handler = SIG_DFL };
 	const uint64_t empty_mask = 0;
+	const struct sched_param sched_default = { .sched_priority = 0 };
 	long rc;
 
 	for (int i = 0; i < p->nsig_reset; i++)
 		(void)sys(SYS_rt_sigaction, p->sig_reset[i], (long)&dfl, 0,
 		    sizeof(dfl.mask));
+	/* Not a confinement step: should it ever fail, the service runs on. */
+	if (!c->prefiltered)
+		(void)sys(SYS_sched_setscheduler, 0, SCHED_OTHER,
+		    (long)&sched_default, 0);
 	if (p->landlock_fd >= 0)
 		STEP(c, STEP_LANDLOCK, sys(SYS_landlock_restrict_self,
 		    p->landlock_fd, 0, 0, 0));

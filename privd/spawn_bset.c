@@ -27,6 +27,7 @@
  */
 #include "privd/spawn_bset.h"
 #include "privd/clone_request.h"
+#include "privd/thread_attr.h"
 #include "policy/caps.h"
 #include "common/log.h"
 
@@ -101,8 +102,7 @@ spawn_bset_init(void)
 		log_warn("pthread_sigmask");
 		return;
 	}
-	if ((rc = pthread_attr_init(&attr)) == 0) {
-		(void)pthread_attr_setstacksize(&attr, KEEPER_STACK);
+	if ((rc = thread_attr_init(&attr, KEEPER_STACK)) == 0) {
 		rc = pthread_create(&t, &attr, keeper_main, NULL);
 		pthread_attr_destroy(&attr);
 	}

@@ -44,6 +44,7 @@
 #include "privd/spawn_prefilter.h"
 #include "privd/spawn_bset.h"
 #include "privd/clone_request.h"
+#include "privd/thread_attr.h"
 #include "privd/rawsys.h"
 #include "policy/seccomp_eval.h"
 #include "common/log.h"
@@ -203,8 +204,7 @@ prefilter_start(const struct sock_fprog *f)
 	sigfillset(&all);
 	if ((rc = pthread_sigmask(SIG_SETMASK, &all, &old)) != 0)
 		goto fail;
-	if ((rc = pthread_attr_init(&attr)) == 0) {
-		(void)pthread_attr_setstacksize(&attr, PREFILTER_STACK);
+	if ((rc = thread_attr_init(&attr, PREFILTER_STACK)) == 0) {
 		rc = pthread_create(&t->thread, &attr, prefilter_main, t);
 		pthread_attr_destroy(&attr);
 	}

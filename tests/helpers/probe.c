@@ -61,6 +61,13 @@ main(void)
 	target[n > 0 ? n : 0] = '\0';
 	printf("root %s\n", target);
 	printf("nice %d\n", getpriority(PRIO_PROCESS, 0));
+	/* The scheduling policy, as the kernel shows it: "policy : N". */
+	if ((fp = fopen("/proc/self/sched", "r")) != NULL) {
+		while (fgets(line, sizeof(line), fp) != NULL)
+			if (strncmp(line, "policy", 6) == 0 && strchr(line, ':'))
+				printf("sched %d\n", atoi(strchr(line, ':') + 1));
+		fclose(fp);
+	}
 	printf("securebits 0x%x\n", prctl(PR_GET_SECUREBITS, 0, 0, 0, 0));
 	if ((fp = fopen("/proc/self/limits", "r")) != NULL) {
 		while (fgets(line, sizeof(line), fp) != NULL)

@@ -301,6 +301,54 @@ def test_prefilter_threads_one_per_filter_and_reload():
         assert rep["status"]["Seccomp"] == "0", rep["status"]
 
 
+def sched_policy(path):
+    """The "policy" of a /proc/.../sched file: 0 SCHED_OTHER, 3 SCHED_BATCH."""
+    with open(path) as f:
+        return int(re.search(r"^policy\s+:\s+(\d+)$", f.read(), re.M).group(1))
+
+
+def test_sched_batch_only_in_privd_main_thread():
+    """privd's main thread runs SCHED_BATCH (docs/performance.md), and
+    nothing else inherits it: privd's other threads, the listener, and
+    every service, whether a filter thread cloned it or privd itself (a
+    service without a filter), and also after a reload has started a new
+    filter thread and a new listener, run SCHED_OTHER."""
+    h = Hinetd("")
+    probe = copy_helper(h, "probe")
+    svc = os.path.join("hinetd.d", "svc")
+    h.write(svc, probe_service("filtered", 7119, "", probe) +
+            probe_service("unfiltered", 7120, "\tseccomp = none\n", probe))
+    with h:
+        pid = h.proc.pid
+        tids = [int(t) for t in os.listdir("/proc/%d/task" % pid)]
+        assert len(tids) >= 2, tids
+        for tid in tids:
+            pol = sched_policy("/proc/%d/task/%d/sched" % (pid, tid))
+            assert pol == (3 if tid == pid else 0), (tid, pol)
+        assert sched_policy("/proc/%d/sched" % h.listener_pid()) == 0
+        for port in (7119, 7120):
+            rep = parse_probe(talk(port))
+            assert rep.get("sched") == "0", (port, rep.get("sched"))
+        assert parse_probe(talk(7120))["status"]["Seccomp"] == "0"
+        # A new filter, so a new filter thread, started by the batch thread.
+        h.write(svc, probe_service("filtered", 7119, "", probe) +
+                probe_service("other", 7121, "\tseccomp_deny = getppid\n",
+                              probe))
+        h.proc.send_signal(signal.SIGHUP)
+        h.wait_log(r"ready: ", count=2)
+        assert filtered_threads(pid) == 2
+        # This listener was started by the batch thread.
+        lst = re.findall(r"ready: .*listener pid (\d+)", h.log())[-1]
+        assert sched_policy("/proc/%s/sched" % lst) == 0
+        for port in (7119, 7121):
+            rep = parse_probe(talk(port))
+            assert rep.get("sched") == "0", (port, rep.get("sched"))
+            assert rep["status"]["Seccomp"] == "2", rep["status"]
+        for tid in os.listdir("/proc/%d/task" % pid):
+            pol = sched_policy("/proc/%d/task/%s/sched" % (pid, tid))
+            assert pol == (3 if int(tid) == pid else 0), (tid, pol)
+
+
 def test_prefilter_burst_each_child_gets_its_own_connection():
     """A burst of connections to a service with a filter thread: privd
     reads and checks the next request while the thread clones the last

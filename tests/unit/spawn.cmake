@@ -6,6 +6,7 @@
 hinetd_unit_test(test_spawn ${CMAKE_CURRENT_LIST_DIR}/test_spawn.c
   ${CMAKE_SOURCE_DIR}/privd/spawn.c ${CMAKE_SOURCE_DIR}/privd/spawn_slot.c
   ${CMAKE_SOURCE_DIR}/privd/spawn_bset.c ${CMAKE_SOURCE_DIR}/privd/spawn_plan.c
-  ${CMAKE_SOURCE_DIR}/privd/spawn_prefilter.c)
+  ${CMAKE_SOURCE_DIR}/privd/spawn_prefilter.c
+  ${CMAKE_SOURCE_DIR}/privd/thread_attr.c)
 find_package(Threads REQUIRED)
 target_link_libraries(test_spawn PRIVATE Threads::Threads)
