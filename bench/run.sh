@@ -11,7 +11,9 @@
 #               message and everything else still runs.
 #   --quick     about 2.5-3 minutes: shorter measurements, 10,000 instead of
 #               100,000 connections for the privd memory check
-#   --reps N    repetitions of the whole matrix (default 3, minimum 1); the
+#   --reps N    repetitions of the whole matrix (default 5, --quick 3;
+#               minimum 1; one or two outlying repetitions do not set a
+#               median of 5); the
 #               order of the servers rotates from one repetition to the next
 #   --seconds S measured seconds per point (default 2.0; --quick 0.7)
 #   --only LIST comma-separated server names to run (references are always
@@ -38,7 +40,7 @@ umask 022
 
 ORIG_ARGS=("$@")
 QUICK=0
-REPS=3
+REPS=
 MEAS=""
 ONLY=""
 EXTRAS=1
@@ -64,6 +66,7 @@ while [ $# -gt 0 ]; do
 	esac
 	shift
 done
+[ -n "$REPS" ] || REPS=$([ "$QUICK" = 1 ] && echo 3 || echo 5)
 case "$REPS" in '' | *[!0-9]* | 0) echo "run.sh: --reps wants a number >= 1" >&2; exit 2 ;; esac
 
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -380,6 +383,12 @@ hinetd_cmd() {	# DIR CONF
 # one request was answered.  An exec'd service is not probed with a request:
 # inetutils-inetd sleeps one second whenever a child's SIGCHLD interrupts its
 # select(), which the probe's child would trigger right before the load.
+# Every server starts in a session of its own (setsid), as a daemon does:
+# with the kernel's autogroups, a server left in this script's session would
+# share one CPU share with the load generator, while the children that make
+# sessions of their own (hinetd's, busybox inetd's) get one each, so servers
+# would be measured under different scheduling.  (setsid execs in place:
+# this script has no job control, so $! is the server.)
 start_server() {
 	local name=$1 mode=$2 port=$3 full=${4:-} d="$WORK/$1" log="$LOGS/$1.log" i conf
 	SRV_PID=""
@@ -391,14 +400,14 @@ start_server() {
 	esac
 	case "$name" in
 	ref_fork | ref_spawn)
-		"$TOOLS/$name" "$port" "$ONELINE" "$NOBODY_UID" "$NOBODY_GID" </dev/null >>"$log" 2>&1 &
+		setsid "$TOOLS/$name" "$port" "$ONELINE" "$NOBODY_UID" "$NOBODY_GID" </dev/null >>"$log" 2>&1 &
 		SRV_PID=$! ;;
 	ref_sandbox)
-		"$TOOLS/ref_sandbox" "$port" "$ONELINE" "$NOBODY_UID" "$NOBODY_GID" \
+		setsid "$TOOLS/ref_sandbox" "$port" "$ONELINE" "$NOBODY_UID" "$NOBODY_GID" \
 			"$SANDBOX_DENY" </dev/null >>"$log" 2>&1 &
 		SRV_PID=$! ;;
 	ref_inline)
-		"$TOOLS/ref_inline" "$port" </dev/null >>"$log" 2>&1 &
+		setsid "$TOOLS/ref_inline" "$port" </dev/null >>"$log" 2>&1 &
 		SRV_PID=$! ;;
 	hinetd)
 		hinetd_files "$d"
@@ -408,7 +417,7 @@ start_server() {
 		else
 			echo "127.0.0.1:daytime stream tcp nowait root internal" >"$conf"
 		fi
-		$(hinetd_cmd "$d" "$conf") </dev/null >>"$log" 2>&1 &
+		setsid $(hinetd_cmd "$d" "$conf") </dev/null >>"$log" 2>&1 &
 		SRV_PID=$! ;;
 	openbsd-inetd | inetutils-inetd | busybox-inetd)
 		conf="$d/inetd.conf"
@@ -420,17 +429,17 @@ start_server() {
 		case "$name" in
 		openbsd-inetd)
 			# -i: foreground; -R: invocations per minute (default 256); -q: backlog
-			"$OBSD" -i -R 2000000000 -q 128 "$conf" </dev/null >>"$log" 2>&1 &
+			setsid "$OBSD" -i -R 2000000000 -q 128 "$conf" </dev/null >>"$log" 2>&1 &
 			SRV_PID=$! ;;
 		busybox-inetd)
 			# -f: foreground; -R 0: no per-minute limit; -q: backlog
-			"$BUSYBOX" inetd -f -R 0 -q 128 "$conf" </dev/null >>"$log" 2>&1 &
+			setsid "$BUSYBOX" inetd -f -R 0 -q 128 "$conf" </dev/null >>"$log" 2>&1 &
 			SRV_PID=$! ;;
 		inetutils-inetd)
 			# -R: per-minute looping guard (default 1000); no foreground
 			# mode without debug output, so it daemonizes: pid from its pid file
 			rm -f "$d/pid"
-			"$IUTILS" -R 2000000000 --pidfile="$d/pid" "$conf" </dev/null >>"$log" 2>&1
+			setsid "$IUTILS" -R 2000000000 --pidfile="$d/pid" "$conf" </dev/null >>"$log" 2>&1
 			for ((i = 0; i < 50; i++)); do
 				[ -s "$d/pid" ] && break
 				sleep 0.05
@@ -477,11 +486,11 @@ start_server() {
 				EOF
 			fi
 		} >"$conf"
-		"$XINETD" -dontfork -f "$conf" -pidfile "$d/pid" </dev/null >>"$log" 2>&1 &
+		setsid "$XINETD" -dontfork -f "$conf" -pidfile "$d/pid" </dev/null >>"$log" 2>&1 &
 		SRV_PID=$! ;;
 	tcpserver)
 		# -H -R -l0: no DNS, no ident; -b: backlog (default 20); -c: concurrency (default 40)
-		"$TCPSERVER" -HRl0 -b 128 -c 100000 -u "$NOBODY_UID" -g "$NOBODY_GID" \
+		setsid "$TCPSERVER" -HRl0 -b 128 -c 100000 -u "$NOBODY_UID" -g "$NOBODY_GID" \
 			127.0.0.1 "$port" "$ONELINE" </dev/null >>"$log" 2>&1 &
 		SRV_PID=$! ;;
 	esac
@@ -736,7 +745,7 @@ extra() { echo "$*" | tee -a "$EXTRAS_OUT" >&2; }
 # start hinetd with CONF in DIR (all limits raised); sets HPID
 start_hinetd_raw() {	# DIR CONF LOG
 	hinetd_files "$1"
-	$(hinetd_cmd "$1" "$2") </dev/null >>"$3" 2>&1 &
+	setsid $(hinetd_cmd "$1" "$2") </dev/null >>"$3" 2>&1 &
 	HPID=$!
 	track "$HPID" hinetd
 }
