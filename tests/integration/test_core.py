@@ -362,6 +362,16 @@ def test_listener_burst_then_exit_no_stale_kill():
     h.stop()
 
 
+def stop_with_wait_children(h):
+    """Stop h after killing every child of privd but its listener (the
+    wait service's sleep, a retired hostile listener)."""
+    lst = h.listener_pid()
+    for pid in children_of(h.proc.pid):
+        if pid != lst:
+            os.kill(pid, signal.SIGKILL)
+    h.stop()
+
+
 def test_listener_not_reading_reports_is_replaced():
     # Reports are never dropped (they release the listener's counters):
     # queued, and a listener that leaves the queue full is replaced.
@@ -374,11 +384,7 @@ def test_listener_not_reading_reports_is_replaced():
         assert "report to listener lost" not in h.log()
         assert h.proc.poll() is None, "privd died"
     finally:
-        lst = h.listener_pid()
-        for pid in children_of(h.proc.pid):
-            if pid != lst:
-                os.kill(pid, signal.SIGKILL)
-        h.stop()
+        stop_with_wait_children(h)
 
 
 def test_reload_sends_queued_reports_before_retire():
@@ -408,11 +414,7 @@ def test_reload_sends_queued_reports_before_retire():
         assert "report to listener lost" not in log, log[-3000:]
         assert h.proc.poll() is None, "privd died"
     finally:
-        lst = h.listener_pid()
-        for pid in children_of(h.proc.pid):
-            if pid != lst:
-                os.kill(pid, signal.SIGKILL)
-        h.stop()
+        stop_with_wait_children(h)
 
 
 def test_listener_failing_at_start_is_a_startup_error():
