@@ -104,29 +104,16 @@ ipc_send_many(int sock, const void *msgs, size_t len, size_t n)
 	return k;
 }
 
-int
-ipc_recv(int sock, struct ipc_msg *m)
+/* One received packet's descriptors and flags into m (ipc_recv_many). */
+static void
+msg_take(struct ipc_msg *m, struct msghdr *mh, size_t n)
 {
-	union {
-		struct cmsghdr hdr;
-		char buf[CMSG_SPACE(sizeof(int) * IPC_FDS_MAX)];
-	} cmsgbuf;
-	struct iovec iov = { .iov_base = m->u.raw, .iov_len = sizeof(m->u.raw) };
-	struct msghdr mh = {
-		.msg_iov = &iov, .msg_iovlen = 1,
-		.msg_control = cmsgbuf.buf, .msg_controllen = sizeof(cmsgbuf.buf),
-	};
-	ssize_t n;
-
-	m->len = 0;
+	m->len = n;
 	m->nfds = 0;
-	m->truncated = 0;
-	do
-		n = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC | MSG_DONTWAIT);
-	while (n == -1 && errno == EINTR);
-	if (n == -1)
-		return -1;
-	for (struct cmsghdr *c = CMSG_FIRSTHDR(&mh); c != NULL; c = CMSG_NXTHDR(&mh, c)) {
+	m->truncated = (mh->msg_flags & (MSG_TRUNC | MSG_CTRUNC)) != 0;
+	if (mh->msg_controllen == 0)
+		return;
+	for (struct cmsghdr *c = CMSG_FIRSTHDR(mh); c != NULL; c = CMSG_NXTHDR(mh, c)) {
 		if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS ||
 		    c->cmsg_len < CMSG_LEN(0))
 			continue;
@@ -140,12 +127,64 @@ ipc_recv(int sock, struct ipc_msg *m)
 				close(fd);
 		}
 	}
-	if (mh.msg_flags & (MSG_TRUNC | MSG_CTRUNC))
-		m->truncated = 1;
-	if (n == 0 && m->nfds == 0)
-		return 0;
-	m->len = (size_t)n;
-	return 1;
+}
+
+int
+ipc_recv_many(int sock, struct ipc_msg *m, int n)
+{
+	union cmsg_space {
+		struct cmsghdr hdr;
+		char buf[CMSG_SPACE(sizeof(int) * IPC_FDS_MAX)];
+	} cmsgbuf[IPC_RECV_BATCH];
+	struct mmsghdr mm[IPC_RECV_BATCH];
+	struct iovec iov[IPC_RECV_BATCH];
+	int k, got = 0;
+
+	if (n > IPC_RECV_BATCH)
+		n = IPC_RECV_BATCH;
+	if (n < 1) {
+		errno = EINVAL;
+		return -1;
+	}
+	memset(mm, 0, (size_t)n * sizeof(mm[0]));
+	for (int i = 0; i < n; i++) {
+		iov[i].iov_base = m[i].u.raw;
+		iov[i].iov_len = sizeof(m[i].u.raw);
+		mm[i].msg_hdr.msg_iov = &iov[i];
+		mm[i].msg_hdr.msg_iovlen = 1;
+		mm[i].msg_hdr.msg_control = cmsgbuf[i].buf;
+		mm[i].msg_hdr.msg_controllen = sizeof(cmsgbuf[i].buf);
+	}
+	do
+		k = recvmmsg(sock, mm, (unsigned)n, MSG_CMSG_CLOEXEC | MSG_DONTWAIT,
+		    NULL);
+	while (k == -1 && errno == EINTR);
+	if (k == -1)
+		return -1;
+	/*
+	 * An empty packet without descriptors is the end of the stream (the
+	 * kernel then reports it once per remaining entry) or a peer's
+	 * mistake: stop at the first.  Whatever came after it in this call is
+	 * dropped, its descriptors closed.
+	 */
+	for (int i = 0; i < k; i++) {
+		msg_take(&m[i], &mm[i].msg_hdr, mm[i].msg_len);
+		if (m[i].len == 0 && m[i].nfds == 0) {
+			for (int j = i + 1; j < k; j++) {
+				msg_take(&m[j], &mm[j].msg_hdr, mm[j].msg_len);
+				ipc_msg_close_fds(&m[j]);
+			}
+			break;
+		}
+		got++;
+	}
+	return got;
+}
+
+int
+ipc_recv(int sock, struct ipc_msg *m)
+{
+	return ipc_recv_many(sock, m, 1);
 }
 
 void

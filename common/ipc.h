@@ -139,6 +139,14 @@ struct ipc_msg {
  * -1 with errno (EAGAIN when nothing is queued).
  */
 int    ipc_recv(int sock, struct ipc_msg *m);
+/*
+ * Receive up to n (at most IPC_RECV_BATCH) queued packets in one call,
+ * each as ipc_recv would.  Returns how many messages were received (>= 1),
+ * 0 on EOF (when it is the first packet; after others it is returned by
+ * the next call), -1 with errno (EAGAIN when nothing is queued).
+ */
+#define IPC_RECV_BATCH 32
+int    ipc_recv_many(int sock, struct ipc_msg *m, int n);
 void   ipc_msg_close_fds(struct ipc_msg *m);
 
 /*

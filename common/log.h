@@ -14,9 +14,19 @@
  * standard error afterwards calls log_init again. */
 void log_init(const char *progname, int to_stderr);
 int  log_to_stderr(void);
+/*
+ * Standard-error mode only: hold lines and write them together at
+ * log_flush (whole lines, at most PIPE_BUF bytes per write), or when the
+ * buffer is full, or at exit.  For a process with an event loop that calls
+ * log_flush before it sleeps; syslog lines are never held.
+ */
+void log_batch(void);
+void log_flush(void);
 void log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* At a syslog priority (facility | level), e.g. from a `severity` option. */
 void log_pri(int pri, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* A message already formatted (and escaped), at a syslog priority. */
+void log_str(int pri, const char *msg);
 void log_notice(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));  /* + strerror(errno) */

@@ -112,13 +112,50 @@ parse_uint(const char *s, unsigned long long min, unsigned long long max,
 	return 0;
 }
 
+size_t
+fmt_uint(char *p, unsigned v)
+{
+	char t[10];
+	size_t k = 0;
+
+	do {
+		t[k++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v != 0);
+	for (size_t i = 0; i < k; i++)
+		p[i] = t[k - 1 - i];
+	return k;
+}
+
+/*
+ * Dotted decimal, as inet_ntop writes it, without its cost (a format
+ * string per address): privd formats two addresses for every child's
+ * environment, the listener one for every line it logs.
+ */
+static int
+format_ipv4(const unsigned char a[4], char *host, size_t hostlen)
+{
+	size_t n = 0;
+
+	if (hostlen < INET_ADDRSTRLEN)
+		return inet_ntop(AF_INET, a, host, (socklen_t)hostlen) != NULL ? 0 : -1;
+	for (int i = 0; i < 4; i++) {
+		n += fmt_uint(host + n, a[i]);
+		if (i < 3)
+			host[n++] = '.';
+	}
+	host[n] = '\0';
+	return 0;
+}
+
 int
 sockaddr_format(const struct sockaddr *sa, socklen_t len, char *host,
     size_t hostlen, unsigned *port)
 {
 	if (sa->sa_family == AF_INET && len >= sizeof(struct sockaddr_in)) {
 		const struct sockaddr_in *sin = (const struct sockaddr_in *)sa;
-		if (inet_ntop(AF_INET, &sin->sin_addr, host, (socklen_t)hostlen) == NULL)
+		if (format_ipv4((const unsigned char *)&sin->sin_addr, host,
+		    hostlen) == -1)
 			return -1;
 		*port = ntohs(sin->sin_port);
 		return 0;
@@ -126,8 +163,8 @@ sockaddr_format(const struct sockaddr *sa, socklen_t len, char *host,
 	if (sa->sa_family == AF_INET6 && len >= sizeof(struct sockaddr_in6)) {
 		const struct sockaddr_in6 *sin6 = (const struct sockaddr_in6 *)sa;
 		if (IN6_IS_ADDR_V4MAPPED(&sin6->sin6_addr)) {
-			if (inet_ntop(AF_INET, &sin6->sin6_addr.s6_addr[12], host,
-			    (socklen_t)hostlen) == NULL)
+			if (format_ipv4(&sin6->sin6_addr.s6_addr[12], host,
+			    hostlen) == -1)
 				return -1;
 		} else if (inet_ntop(AF_INET6, &sin6->sin6_addr, host,
 		    (socklen_t)hostlen) == NULL)
@@ -142,17 +179,31 @@ int
 sockaddr_format_peer(const struct sockaddr *sa, socklen_t len, char *buf,
     size_t buflen)
 {
-	char host[ADDR_STRLEN];
+	char t[ADDR_STRLEN + 16];
 	unsigned port;
+	size_t n = 0;
 
-	if (sockaddr_format(sa, len, host, sizeof(host), &port) == -1) {
+	if (sockaddr_format(sa, len, t + 1, ADDR_STRLEN, &port) == -1) {
 		snprintf(buf, buflen, "unknown");
 		return -1;
 	}
-	if (strchr(host, ':') != NULL)
-		snprintf(buf, buflen, "[%s]:%u", host, port);
-	else
-		snprintf(buf, buflen, "%s:%u", host, port);
+	/* "[v6]:port" or "v4:port", cut to buflen as snprintf would. */
+	if (strchr(t + 1, ':') != NULL) {
+		t[0] = '[';
+		n = strlen(t);
+		t[n++] = ']';
+	} else {
+		n = strlen(t + 1);
+		memmove(t, t + 1, n);
+	}
+	t[n++] = ':';
+	n += fmt_uint(t + n, port);
+	if (buflen == 0)
+		return 0;
+	if (n >= buflen)
+		n = buflen - 1;
+	memcpy(buf, t, n);
+	buf[n] = '\0';
 	return 0;
 }
 

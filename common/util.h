@@ -38,6 +38,9 @@ int    sockaddr_format(const struct sockaddr *sa, socklen_t len, char *host,
 int    sockaddr_format_peer(const struct sockaddr *sa, socklen_t len, char *buf,
            size_t buflen);
 
+/* v in decimal at p (room for 10 digits, no NUL); returns the length. */
+size_t fmt_uint(char *p, unsigned v);
+
 /* "SIGSYS" etc., or "SIG<n>". */
 const char *signal_name(int sig, char *buf, size_t len);
 

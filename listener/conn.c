@@ -23,17 +23,45 @@
 #define ACCEPT_BATCH     32
 #define EMFILE_PAUSE_MS  100
 
+/* Append s to the message of *n bytes in b (cap bytes), cut to fit. */
+static void
+msg_put(char *b, size_t cap, size_t *n, const char *s)
+{
+	size_t l = strlen(s);
+
+	if (*n + l >= cap)
+		l = cap - 1 - *n;
+	memcpy(b + *n, s, l);
+	*n += l;
+	b[*n] = '\0';
+}
+
+/*
+ * "service=NAME proto=PROTO peer=ADDR:PORT " and then fmt: assembled by
+ * hand (one formatting pass, for the part after the peer), as every
+ * connection logs two or three of these lines.
+ */
 static void __attribute__((format(printf, 5, 0)))
 conn_vlog(const struct lservice *ls, int pri, const struct sockaddr *peer,
     socklen_t peerlen, const char *fmt, va_list ap)
 {
-	char peerbuf[ADDR_STRLEN + 8] = "-", rest[512];
+	char msg[1024];
+	size_t n = 0;
 
-	if (peer != NULL && peerlen > 0)
-		sockaddr_format_peer(peer, peerlen, peerbuf, sizeof(peerbuf));
-	vsnprintf(rest, sizeof(rest), fmt, ap);
-	log_pri(pri, "service=%s proto=%s peer=%s %s", ls->svc->name,
-	    ls->svc->proto_name, peerbuf, rest);
+	msg_put(msg, sizeof(msg), &n, "service=");
+	msg_put(msg, sizeof(msg), &n, ls->svc->name);
+	msg_put(msg, sizeof(msg), &n, " proto=");
+	msg_put(msg, sizeof(msg), &n, ls->svc->proto_name);
+	msg_put(msg, sizeof(msg), &n, " peer=");
+	if (peer != NULL && peerlen > 0 && sizeof(msg) - n > ADDR_STRLEN + 8) {
+		sockaddr_format_peer(peer, peerlen, msg + n, ADDR_STRLEN + 8);
+		n += strlen(msg + n);
+	} else
+		msg_put(msg, sizeof(msg), &n, "-");
+	msg_put(msg, sizeof(msg), &n, " ");
+	/* The rest: at most 511 bytes, as ever. */
+	vsnprintf(msg + n, sizeof(msg) - n < 512 ? sizeof(msg) - n : 512, fmt, ap);
+	log_str(pri, msg);
 }
 
 void

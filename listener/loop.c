@@ -8,6 +8,7 @@
 #include "common/util.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <sys/epoll.h>
 #include <sys/timerfd.h>
@@ -141,6 +142,7 @@ loop_run(void)
 {
 	struct epoll_event evs[64];
 	struct ipc_hdr ready;
+	sigset_t sleeping;              /* the mask while asleep: SIGTERM open */
 
 	loop_add(L.ctl, EPOLLIN, &ctl_ev);
 	ctl_events = EPOLLIN;
@@ -152,8 +154,11 @@ loop_run(void)
 		fatal("send ready");
 	log_debug("listener ready, generation %u", L.gen);
 
+	sigprocmask(SIG_BLOCK, NULL, &sleeping);
+	sigdelset(&sleeping, SIGTERM);
 	for (;;) {
-		int n = epoll_wait(L.epfd, evs, 64, -1);
+		log_flush();            /* this turn's lines, in one write */
+		int n = epoll_pwait(L.epfd, evs, 64, -1, &sleeping);
 		if (n == -1) {
 			if (errno == EINTR)
 				continue;

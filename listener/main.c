@@ -119,11 +119,17 @@ main(int argc, char *argv[])
 	load_snapshot(memfd);
 	raise_nofile();
 
-	/* SIGTERM from privd ends us; nothing else is handled (a reload is
-	 * IPC_RETIRE on the control socket: privd_link.c). */
+	/*
+	 * SIGTERM from privd ends us; nothing else is handled (a reload is
+	 * IPC_RETIRE on the control socket: privd_link.c).  It is blocked
+	 * except while the loop sleeps (epoll_pwait, loop.c), so it never
+	 * ends us in the middle of a turn, with lines still held (log_batch).
+	 */
 	sigemptyset(&set);
 	sigaddset(&set, SIGPIPE);
+	sigaddset(&set, SIGTERM);
 	sigprocmask(SIG_BLOCK, &set, NULL);
+	log_batch();
 
 	if ((L.epfd = epoll_create1(EPOLL_CLOEXEC)) == -1)
 		fatal("epoll_create1");

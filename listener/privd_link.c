@@ -112,14 +112,40 @@ link_writable(void)
 	link_writable_watch(0);
 }
 
+/* One report or order from privd, its framing checked. */
+static void
+link_message(struct ipc_msg *m)
+{
+	const char *why;
+
+	if ((why = ipc_msg_check(m, 0)) != NULL) {
+		ipc_msg_close_fds(m);
+		log_warnx("bad message from privd: %s", why);
+		return;
+	}
+	if (m->u.hdr.type == IPC_RETIRE) {
+		if (m->u.hdr.gen != L.gen)
+			log_warnx("bad message from privd: retire for "
+			    "generation %u, running %u", m->u.hdr.gen, L.gen);
+		else if (!L.retiring) {
+			log_info("retiring: generation %u replaced", L.gen);
+			L.retiring = 1; /* link_retire after this batch */
+		}
+		return;
+	}
+	if (m->u.hdr.gen != L.gen || m->u.report.svc_id >= L.nsvcs)
+		return;
+	conn_report(&m->u.report, m->u.hdr.type);
+}
+
+/* Reports come in batches (privd sends them with sendmmsg): read them so. */
 void
 link_readable(void)
 {
-	struct ipc_msg m;
-	const char *why;
+	static struct ipc_msg m[IPC_RECV_BATCH];
 
-	for (int i = 0; i < 256; i++) {
-		int rc = ipc_recv(L.ctl, &m);
+	for (int i = 0; i < 256 / IPC_RECV_BATCH; i++) {
+		int rc = ipc_recv_many(L.ctl, m, IPC_RECV_BATCH);
 		if (rc == -1) {
 			if (errno == EAGAIN || errno == EWOULDBLOCK)
 				return;
@@ -132,25 +158,10 @@ link_readable(void)
 				return; /* expected: privd let us go */
 			privd_gone();
 		}
-		if ((why = ipc_msg_check(&m, 0)) != NULL) {
-			ipc_msg_close_fds(&m);
-			log_warnx("bad message from privd: %s", why);
-			continue;
-		}
-		if (m.u.hdr.type == IPC_RETIRE) {
-			if (m.u.hdr.gen != L.gen)
-				log_warnx("bad message from privd: retire for "
-				    "generation %u, running %u", m.u.hdr.gen, L.gen);
-			else if (!L.retiring) {
-				log_info("retiring: generation %u replaced",
-				    L.gen);
-				L.retiring = 1; /* link_retire after this batch */
-			}
-			continue;
-		}
-		if (m.u.hdr.gen != L.gen || m.u.report.svc_id >= L.nsvcs)
-			continue;
-		conn_report(&m.u.report, m.u.hdr.type);
+		for (int j = 0; j < rc; j++)
+			link_message(&m[j]);
+		if (rc < IPC_RECV_BATCH)
+			return;         /* drained (or an end of stream next) */
 	}
 }
 

@@ -127,30 +127,42 @@ check_conn_fd(const struct service *svc, int fd, struct sockaddr_storage *local,
 	return NULL;
 }
 
+/* env_dyn[*n] = "NAME=value" (cut to ENV_VAL_MAX), listed in env_all. */
+static void
+env_set(size_t *n, const char *name, const char *value)
+{
+	char *e = env_dyn[*n];
+	size_t a = strlen(name), b = strlen(value);
+
+	if (a + 1 + b >= ENV_VAL_MAX)
+		b = a + 1 < ENV_VAL_MAX ? ENV_VAL_MAX - 1 - (a + 1) : 0;
+	if (a + 1 >= ENV_VAL_MAX)
+		a = ENV_VAL_MAX - 2;
+	memcpy(e, name, a);
+	e[a] = '=';
+	memcpy(e + a + 1, value, b);
+	e[a + 1 + b] = '\0';
+	env_all[*n] = e;
+	(*n)++;
+}
+
 static void
 env_add_addr(size_t *n, const char *ipname, const char *portname,
     const char *ipname2, const char *portname2,
     const struct sockaddr_storage *ss, socklen_t len)
 {
-	char host[ADDR_STRLEN];
+	char host[ADDR_STRLEN], port_s[12];
 	unsigned port;
 
 	if (len == 0 || sockaddr_format((const struct sockaddr *)ss, len, host,
 	    sizeof(host), &port) == -1)
 		return;
-	snprintf(env_dyn[*n], ENV_VAL_MAX, "%s=%s", ipname, host);
-	env_all[*n] = env_dyn[*n];
-	(*n)++;
-	snprintf(env_dyn[*n], ENV_VAL_MAX, "%s=%u", portname, port);
-	env_all[*n] = env_dyn[*n];
-	(*n)++;
+	port_s[fmt_uint(port_s, port)] = '\0';
+	env_set(n, ipname, host);
+	env_set(n, portname, port_s);
 	if (ipname2 != NULL) {
-		snprintf(env_dyn[*n], ENV_VAL_MAX, "%s=%s", ipname2, host);
-		env_all[*n] = env_dyn[*n];
-		(*n)++;
-		snprintf(env_dyn[*n], ENV_VAL_MAX, "%s=%u", portname2, port);
-		env_all[*n] = env_dyn[*n];
-		(*n)++;
+		env_set(n, ipname2, host);
+		env_set(n, portname2, port_s);
 	}
 }
 
@@ -178,23 +190,14 @@ env_build(const struct service *svc, const struct spawn_plan *plan,
 {
 	size_t n = 0;
 
-	snprintf(env_dyn[n], ENV_VAL_MAX, "PROTO=%s",
-	    svc->socktype == SOCK_DGRAM ? "UDP" : "TCP");
-	env_all[n] = env_dyn[n];
-	n++;
+	env_set(&n, "PROTO", svc->socktype == SOCK_DGRAM ? "UDP" : "TCP");
 	env_add_addr(&n, "TCPREMOTEIP", "TCPREMOTEPORT", "REMOTE_ADDR",
 	    "REMOTE_PORT", peer, peerlen);
 	env_add_addr(&n, "TCPLOCALIP", "TCPLOCALPORT", NULL, NULL, local, locallen);
-	if (m->host[0] != '\0') {
-		snprintf(env_dyn[n], ENV_VAL_MAX, "TCPREMOTEHOST=%s", m->host);
-		env_all[n] = env_dyn[n];
-		n++;
-	}
-	if (m->ident[0] != '\0') {
-		snprintf(env_dyn[n], ENV_VAL_MAX, "TCPREMOTEINFO=%s", m->ident);
-		env_all[n] = env_dyn[n];
-		n++;
-	}
+	if (m->host[0] != '\0')
+		env_set(&n, "TCPREMOTEHOST", m->host);
+	if (m->ident[0] != '\0')
+		env_set(&n, "TCPREMOTEINFO", m->ident);
 	for (size_t i = 0; i < a->nenv; i++)
 		env_all[n++] = a->env[i];
 	for (size_t i = 0; i < plan->nenv && n < sizeof(env_all) / sizeof(env_all[0]) - 1; i++)
