@@ -127,18 +127,14 @@ fmt_uint(char *p, unsigned v)
 	return k;
 }
 
-/*
- * Dotted decimal, as inet_ntop writes it, without its cost (a format
- * string per address): privd formats two addresses for every child's
- * environment, the listener one for every line it logs.
- */
-static int
-format_ipv4(const unsigned char a[4], char *host, size_t hostlen)
+int
+ipv4_format(const void *addr, char *host, size_t hostlen)
 {
+	const unsigned char *a = addr;
 	size_t n = 0;
 
 	if (hostlen < INET_ADDRSTRLEN)
-		return inet_ntop(AF_INET, a, host, (socklen_t)hostlen) != NULL ? 0 : -1;
+		return inet_ntop(AF_INET, addr, host, (socklen_t)hostlen) != NULL ? 0 : -1;
 	for (int i = 0; i < 4; i++) {
 		n += fmt_uint(host + n, a[i]);
 		if (i < 3)
@@ -154,7 +150,7 @@ sockaddr_format(const struct sockaddr *sa, socklen_t len, char *host,
 {
 	if (sa->sa_family == AF_INET && len >= sizeof(struct sockaddr_in)) {
 		const struct sockaddr_in *sin = (const struct sockaddr_in *)sa;
-		if (format_ipv4((const unsigned char *)&sin->sin_addr, host,
+		if (ipv4_format((const unsigned char *)&sin->sin_addr, host,
 		    hostlen) == -1)
 			return -1;
 		*port = ntohs(sin->sin_port);
@@ -163,7 +159,7 @@ sockaddr_format(const struct sockaddr *sa, socklen_t len, char *host,
 	if (sa->sa_family == AF_INET6 && len >= sizeof(struct sockaddr_in6)) {
 		const struct sockaddr_in6 *sin6 = (const struct sockaddr_in6 *)sa;
 		if (IN6_IS_ADDR_V4MAPPED(&sin6->sin6_addr)) {
-			if (format_ipv4(&sin6->sin6_addr.s6_addr[12], host,
+			if (ipv4_format(&sin6->sin6_addr.s6_addr[12], host,
 			    hostlen) == -1)
 				return -1;
 		} else if (inet_ntop(AF_INET6, &sin6->sin6_addr, host,

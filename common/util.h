@@ -34,6 +34,13 @@ int    parse_uint(const char *s, unsigned long long min, unsigned long long max,
 #define ADDR_STRLEN 64
 int    sockaddr_format(const struct sockaddr *sa, socklen_t len, char *host,
            size_t hostlen, unsigned *port);
+/*
+ * An IPv4 address (4 bytes, network order) in dotted decimal, exactly as
+ * inet_ntop writes it, without its cost (a format string per address):
+ * privd and the listener format addresses for every connection.  0, or -1
+ * if host (less than INET_ADDRSTRLEN) is too small.
+ */
+int    ipv4_format(const void *addr, char *host, size_t hostlen);
 /* "a.b.c.d:port" or "[v6]:port" */
 int    sockaddr_format_peer(const struct sockaddr *sa, socklen_t len, char *buf,
            size_t buflen);

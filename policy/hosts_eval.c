@@ -70,7 +70,7 @@ ha_endpoint_set_addr(struct ha_endpoint *e, const struct sockaddr *sa,
 	} else
 		return -1;
 	if (e->family == AF_INET)
-		inet_ntop(AF_INET, &e->a4, e->addr, sizeof(e->addr));
+		(void)ipv4_format(&e->a4, e->addr, sizeof(e->addr));
 	else
 		inet_ntop(AF_INET6, &e->a6, e->addr, sizeof(e->addr));
 	e->has_addr = 1;

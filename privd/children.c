@@ -193,33 +193,47 @@ child_ended(struct child *c, int status)
 		    c->name, c->proto, peer, (long)c->pid, WEXITSTATUS(status), extra);
 }
 
+static int
+status_arm(const struct child *c, int op)
+{
+	struct epoll_event ev = { .events = EPOLLIN | EPOLLONESHOT,
+	    .data.u64 = (uint64_t)EV_TAG_SPAWN_STATUS << 32 | (uint32_t)c->pid };
+
+	return epoll_ctl(privd.epfd, op, c->status_fd, &ev);
+}
+
 void
 children_watch_status(struct child *c, int status_fd)
 {
-	struct epoll_event ev = { .events = EPOLLIN,
-	    .data.u64 = (uint64_t)EV_TAG_SPAWN_STATUS << 32 | (uint32_t)c->pid };
-
 	c->status_fd = status_fd;
+	c->status_armed = 1;
 	/* Without the watch, the status is still read when the child is reaped. */
-	if (epoll_ctl(privd.epfd, EPOLL_CTL_ADD, status_fd, &ev) == -1)
+	if (status_arm(c, EPOLL_CTL_ADD) == -1) {
 		log_warn("epoll_ctl spawn status of pid %ld", (long)c->pid);
+		c->status_armed = 0;
+	}
 }
 
 /*
- * Out of the epoll set first, then closed.  Closing alone is not enough:
- * epoll forgets a descriptor only when every copy of its open file is
- * closed, and a child still confining itself holds copies of privd's
- * descriptors until its close_range.  A closed but still registered pipe
- * would report EPOLLHUP on every epoll_wait until then.
+ * Out of the epoll set (or disarmed), then closed.  Closing alone is not
+ * enough: epoll forgets a descriptor only when every copy of its open
+ * file is closed, and a child still confining itself holds copies of
+ * privd's descriptors until its close_range.  A closed but still armed
+ * pipe would report EPOLLHUP on every epoll_wait until then.  The watch
+ * is one-shot, so once its event came it is disarmed and needs no
+ * EPOLL_CTL_DEL (one system call less per connection); only a pipe closed
+ * before its event (its child reaped first) is taken out.
  */
 static void
 status_unwatch(struct child *c)
 {
-	if (epoll_ctl(privd.epfd, EPOLL_CTL_DEL, c->status_fd, NULL) == -1 &&
+	if (c->status_armed &&
+	    epoll_ctl(privd.epfd, EPOLL_CTL_DEL, c->status_fd, NULL) == -1 &&
 	    errno != ENOENT)
 		log_warn("epoll_ctl del spawn status of pid %ld", (long)c->pid);
 	close(c->status_fd);
 	c->status_fd = -1;
+	c->status_armed = 0;
 }
 
 /* The wait service whose turn this child holds: free it (exec failed). */
@@ -290,8 +304,16 @@ children_spawn_status(pid_t pid)
 {
 	struct child *c = children_find(pid);
 
-	if (c != NULL && c->status_fd >= 0)
-		child_resolve(c, 0);
+	if (c == NULL || c->status_fd < 0)
+		return;
+	c->status_armed = 0;            /* its one-shot event came */
+	child_resolve(c, 0);
+	/*
+	 * Nothing to read after all (an event meant for an earlier child
+	 * of the same pid, whose pipe was closed before its event): wait on.
+	 */
+	if (c->status_fd >= 0 && status_arm(c, EPOLL_CTL_MOD) == 0)
+		c->status_armed = 1;
 }
 
 void

@@ -115,15 +115,23 @@ check_conn_fd(const struct service *svc, int fd, struct sockaddr_storage *local,
 	proto = sockopt_int(fd, SO_PROTOCOL);
 	if (svc->protocol != 0 ? proto != svc->protocol : proto != IPPROTO_SCTP)
 		return "socket protocol differs from the service's";
-	if (sockopt_int(fd, SO_ACCEPTCONN) != 0)
-		return "socket is listening, not connected";
 	if (addr_port(local) != addr_port(&svc->addr))
 		return "socket's local port differs from the service's";
 	if (!addr_is_any(&svc->addr) && !addr_equal(local, &svc->addr))
 		return "socket's local address differs from the service's";
+	/*
+	 * A socket with a peer is connected, so never a listening one; only
+	 * a socket without one needs the question that tells a listening
+	 * socket (hostile) from a client that reset (a race).
+	 */
 	*peerlen = sizeof(*peer);
-	if (getpeername(fd, (struct sockaddr *)peer, peerlen) == -1)
-		return errno == ENOTCONN ? CLIENT_GONE : "socket is not connected";
+	if (getpeername(fd, (struct sockaddr *)peer, peerlen) == -1) {
+		if (errno != ENOTCONN)
+			return "socket is not connected";
+		if (sockopt_int(fd, SO_ACCEPTCONN) != 0)
+			return "socket is listening, not connected";
+		return CLIENT_GONE;
+	}
 	return NULL;
 }
 

@@ -159,6 +159,7 @@ struct child {
 	int      wait_sock;       /* wait service: the listening socket it got */
 	int      quiet;           /* spawn failed after clone: no exit report */
 	int      status_fd;       /* spawn status pipe until resolved, or -1 */
+	int      status_armed;    /* its one-shot epoll watch not yet fired */
 	int      spawn_opt;       /* a `spawn` option's child: reports to
 	                             nobody, its exit logged by privd */
 	socklen_t peerlen;

@@ -93,9 +93,13 @@ test_peer_format(void **state)
 		}
 	srandom(7);
 	for (int i = 0; i < 20000; i++) {
+		char want_host[INET_ADDRSTRLEN];
 		sin.sin_addr.s_addr = (uint32_t)random();
 		sin.sin_port = (uint16_t)random();
 		check_peer((struct sockaddr *)&sin, sizeof(sin));
+		assert_int_equal(ipv4_format(&sin.sin_addr, host, sizeof(host)), 0);
+		inet_ntop(AF_INET, &sin.sin_addr, want_host, sizeof(want_host));
+		assert_string_equal(host, want_host);
 	}
 	/* IPv6 goes through inet_ntop and keeps its brackets. */
 	inet_pton(AF_INET6, "2001:db8::1", &sin6.sin6_addr);
