@@ -441,6 +441,15 @@ main(int argc, char *argv[])
 		return check_mode(explain, json);
 	}
 
+	/*
+	 * Nothing inherited stays open but 0-2: a descriptor a parent left
+	 * without close-on-exec would live in this root process for good,
+	 * and every child's copy of the descriptor table would carry it to
+	 * its close_range (a high one also makes every clone copy a table
+	 * that large).  Before syslog's socket exists.
+	 */
+	if (close_range(3, ~0U, 0) == -1)
+		fatal("close_range");
 	log_init("hinetd", privd.debug);
 	if (geteuid() != 0)
 		fatalx("must be started as root");

@@ -43,7 +43,8 @@ STARTED = []     # every daemon a test started, stopped by the runner after it
 
 class Hinetd:
     def __init__(self, inetd_conf="", policy=None, allow=None, deny=None,
-                 user="nobody", extra=None, listener=None, nofile=None):
+                 user="nobody", extra=None, listener=None, nofile=None,
+                 pass_fds=()):
         self.dir = tempfile.mkdtemp(prefix="hinetd-test-")
         os.chmod(self.dir, 0o755)
         self.conf = self.write("inetd.conf", inetd_conf)
@@ -63,6 +64,7 @@ class Hinetd:
         self.extra = extra or []
         self.listener = listener
         self.nofile = nofile      # RLIMIT_NOFILE (soft and hard) for the daemon
+        self.pass_fds = tuple(pass_fds)   # left open across the daemon's exec
         self.proc = None
 
     def write(self, name, text):
@@ -84,6 +86,7 @@ class Hinetd:
         self.proc = subprocess.Popen(self.args(), stdout=self.logf,
                                      stderr=subprocess.STDOUT,
                                      stdin=subprocess.DEVNULL,
+                                     pass_fds=self.pass_fds,
                                      preexec_fn=self._preexec)
         STARTED.append(self)
         if wait_ready:

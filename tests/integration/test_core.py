@@ -113,6 +113,32 @@ def test_live_child_status_from_proc():
         del probe
 
 
+def test_inherited_descriptors_are_closed():
+    # A parent's descriptor left open across exec (here a pipe at 200)
+    # must not live on in privd, nor reach the listener or a service.
+    r, w = os.pipe()
+    os.dup2(w, 200)
+    os.close(w)
+    try:
+        with Hinetd("7024 stream tcp nowait nobody /usr/bin/sleep sleep 30\n",
+                    pass_fds=(200,)) as h:
+            fds = [int(x) for x in os.listdir("/proc/%d/fd" % h.proc.pid)]
+            assert 200 not in fds and max(fds) < 64, fds
+            lfds = [int(x) for x in os.listdir("/proc/%d/fd" % h.listener_pid())]
+            assert 200 not in lfds, lfds
+            s = socket.create_connection(("127.0.0.1", 7024))
+            h.wait_log(r"service=7024 .*action=spawn pid=(\d+)")
+            pid = int(re.search(r"service=7024 .*action=spawn pid=(\d+)",
+                                h.log()).group(1))
+            assert sorted(int(x) for x in os.listdir("/proc/%d/fd" % pid)) == [0, 1, 2]
+            s.close()
+            os.kill(pid, signal.SIGTERM)
+            h.wait_log(r"service=7024 .*action=exit pid=%d signal=SIGTERM" % pid)
+    finally:
+        os.close(200)
+        os.close(r)
+
+
 def test_listener_is_confined():
     with Hinetd("7003 stream tcp nowait nobody /bin/true true\n") as h:
         pid = h.listener_pid()
