@@ -309,8 +309,9 @@ children_spawn_status(pid_t pid)
 	c->status_armed = 0;            /* its one-shot event came */
 	child_resolve(c, 0);
 	/*
-	 * Nothing to read after all (an event meant for an earlier child
-	 * of the same pid, whose pipe was closed before its event): wait on.
+	 * Nothing to read after all: cannot happen with our child (its
+	 * event is a failed step or the end-of-file), but should it, watch
+	 * again rather than leave the pipe unwatched until the reaping.
 	 */
 	if (c->status_fd >= 0 && status_arm(c, EPOLL_CTL_MOD) == 0)
 		c->status_armed = 1;
