@@ -150,7 +150,7 @@ sockaddr_format(const struct sockaddr *sa, socklen_t len, char *host,
 {
 	if (sa->sa_family == AF_INET && len >= sizeof(struct sockaddr_in)) {
 		const struct sockaddr_in *sin = (const struct sockaddr_in *)sa;
-		if (ipv4_format((const unsigned char *)&sin->sin_addr, host,
+		if (ipv4_format(&sin->sin_addr, host,
 		    hostlen) == -1)
 			return -1;
 		*port = ntohs(sin->sin_port);
@@ -171,35 +171,43 @@ sockaddr_format(const struct sockaddr *sa, socklen_t len, char *host,
 	return -1;
 }
 
+void
+str_put(char *b, size_t cap, size_t *n, const char *s)
+{
+	size_t l = strlen(s);
+
+	if (*n + l >= cap)
+		l = cap - 1 - *n;
+	memcpy(b + *n, s, l);
+	*n += l;
+	b[*n] = '\0';
+}
+
 int
 sockaddr_format_peer(const struct sockaddr *sa, socklen_t len, char *buf,
     size_t buflen)
 {
-	char t[ADDR_STRLEN + 16];
+	char host[ADDR_STRLEN], port_s[12];
 	unsigned port;
 	size_t n = 0;
 
-	if (sockaddr_format(sa, len, t + 1, ADDR_STRLEN, &port) == -1) {
+	if (sockaddr_format(sa, len, host, sizeof(host), &port) == -1) {
 		snprintf(buf, buflen, "unknown");
 		return -1;
 	}
-	/* "[v6]:port" or "v4:port", cut to buflen as snprintf would. */
-	if (strchr(t + 1, ':') != NULL) {
-		t[0] = '[';
-		n = strlen(t);
-		t[n++] = ']';
-	} else {
-		n = strlen(t + 1);
-		memmove(t, t + 1, n);
-	}
-	t[n++] = ':';
-	n += fmt_uint(t + n, port);
 	if (buflen == 0)
 		return 0;
-	if (n >= buflen)
-		n = buflen - 1;
-	memcpy(buf, t, n);
-	buf[n] = '\0';
+	port_s[fmt_uint(port_s, port)] = '\0';
+	buf[0] = '\0';
+	/* "[v6]:port" or "v4:port", cut to buflen as snprintf would. */
+	if (strchr(host, ':') != NULL) {
+		str_put(buf, buflen, &n, "[");
+		str_put(buf, buflen, &n, host);
+		str_put(buf, buflen, &n, "]");
+	} else
+		str_put(buf, buflen, &n, host);
+	str_put(buf, buflen, &n, ":");
+	str_put(buf, buflen, &n, port_s);
 	return 0;
 }
 

@@ -45,6 +45,11 @@ int    ipv4_format(const void *addr, char *host, size_t hostlen);
 int    sockaddr_format_peer(const struct sockaddr *sa, socklen_t len, char *buf,
            size_t buflen);
 
+/*
+ * Append s to the string of *n bytes in b (cap >= 1 bytes), cut so that b
+ * stays NUL-terminated; *n grows by what was copied.
+ */
+void   str_put(char *b, size_t cap, size_t *n, const char *s);
 /* v in decimal at p (room for 10 digits, no NUL); returns the length. */
 size_t fmt_uint(char *p, unsigned v);
 

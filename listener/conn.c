@@ -23,19 +23,6 @@
 #define ACCEPT_BATCH     32
 #define EMFILE_PAUSE_MS  100
 
-/* Append s to the message of *n bytes in b (cap bytes), cut to fit. */
-static void
-msg_put(char *b, size_t cap, size_t *n, const char *s)
-{
-	size_t l = strlen(s);
-
-	if (*n + l >= cap)
-		l = cap - 1 - *n;
-	memcpy(b + *n, s, l);
-	*n += l;
-	b[*n] = '\0';
-}
-
 /*
  * "service=NAME proto=PROTO peer=ADDR:PORT " and then fmt: assembled by
  * hand (one formatting pass, for the part after the peer), as every
@@ -48,17 +35,17 @@ conn_vlog(const struct lservice *ls, int pri, const struct sockaddr *peer,
 	char msg[1024];
 	size_t n = 0;
 
-	msg_put(msg, sizeof(msg), &n, "service=");
-	msg_put(msg, sizeof(msg), &n, ls->svc->name);
-	msg_put(msg, sizeof(msg), &n, " proto=");
-	msg_put(msg, sizeof(msg), &n, ls->svc->proto_name);
-	msg_put(msg, sizeof(msg), &n, " peer=");
+	str_put(msg, sizeof(msg), &n, "service=");
+	str_put(msg, sizeof(msg), &n, ls->svc->name);
+	str_put(msg, sizeof(msg), &n, " proto=");
+	str_put(msg, sizeof(msg), &n, ls->svc->proto_name);
+	str_put(msg, sizeof(msg), &n, " peer=");
 	if (peer != NULL && peerlen > 0 && sizeof(msg) - n > ADDR_STRLEN + 8) {
 		sockaddr_format_peer(peer, peerlen, msg + n, ADDR_STRLEN + 8);
 		n += strlen(msg + n);
 	} else
-		msg_put(msg, sizeof(msg), &n, "-");
-	msg_put(msg, sizeof(msg), &n, " ");
+		str_put(msg, sizeof(msg), &n, "-");
+	str_put(msg, sizeof(msg), &n, " ");
 	/* The rest: at most 511 bytes, as ever. */
 	vsnprintf(msg + n, sizeof(msg) - n < 512 ? sizeof(msg) - n : 512, fmt, ap);
 	log_str(pri, msg);

@@ -139,18 +139,12 @@ check_conn_fd(const struct service *svc, int fd, struct sockaddr_storage *local,
 static void
 env_set(size_t *n, const char *name, const char *value)
 {
-	char *e = env_dyn[*n];
-	size_t a = strlen(name), b = strlen(value);
+	size_t len = 0;
 
-	if (a + 1 + b >= ENV_VAL_MAX)
-		b = a + 1 < ENV_VAL_MAX ? ENV_VAL_MAX - 1 - (a + 1) : 0;
-	if (a + 1 >= ENV_VAL_MAX)
-		a = ENV_VAL_MAX - 2;
-	memcpy(e, name, a);
-	e[a] = '=';
-	memcpy(e + a + 1, value, b);
-	e[a + 1 + b] = '\0';
-	env_all[*n] = e;
+	str_put(env_dyn[*n], ENV_VAL_MAX, &len, name);
+	str_put(env_dyn[*n], ENV_VAL_MAX, &len, "=");
+	str_put(env_dyn[*n], ENV_VAL_MAX, &len, value);
+	env_all[*n] = env_dyn[*n];
 	(*n)++;
 }
 
