@@ -15,7 +15,9 @@ ipc_msg_size(unsigned type)
 {
 	switch (type) {
 	case IPC_READY:
+	case IPC_PONG:
 	case IPC_RETIRE:
+	case IPC_PING:
 		return sizeof(struct ipc_hdr);
 	case IPC_SPAWN_CONN:
 	case IPC_SPAWN_WAIT:
@@ -208,10 +210,10 @@ ipc_msg_check(const struct ipc_msg *m, int from_listener)
 		return "bad version";
 	type = m->u.hdr.type;
 	if (from_listener && type != IPC_READY && type != IPC_SPAWN_CONN &&
-	    type != IPC_SPAWN_WAIT)
+	    type != IPC_SPAWN_WAIT && type != IPC_PONG)
 		return "type not allowed from the listener";
 	if (!from_listener && type != IPC_SPAWNED && type != IPC_SPAWN_FAILED &&
-	    type != IPC_EXITED && type != IPC_RETIRE)
+	    type != IPC_EXITED && type != IPC_RETIRE && type != IPC_PING)
 		return "type not allowed from privd";
 	if (m->len != ipc_msg_size(type))
 		return "wrong size";

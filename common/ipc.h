@@ -10,12 +10,15 @@
  *     IPC_READY         listener confined and serving         no fd
  *     IPC_SPAWN_CONN    run a nowait service on this socket   1 fd
  *     IPC_SPAWN_WAIT    run a wait service on its own socket  no fd
+ *     IPC_PONG          answer to IPC_PING                    no fd
  *   privd -> listener
  *     IPC_SPAWNED       child started (pid)                   no fd
  *     IPC_SPAWN_FAILED  nothing runs (reason, errno)          no fd
  *     IPC_EXITED        child ended (wait status)             no fd
  *     IPC_RETIRE        reload: stop accepting, finish the    no fd
  *                       built-in connections, then exit
+ *     IPC_PING          are you alive? (privd kills a         no fd
+ *                       listener that leaves it unanswered)
  */
 #ifndef HINETD_IPC_H
 #define HINETD_IPC_H
@@ -25,8 +28,8 @@
 #include <sys/socket.h>
 #include <sys/types.h>
 
-#define IPC_VERSION        3       /* 2: server host name in spawn requests;
-                                      3: IPC_RETIRE */
+#define IPC_VERSION        4       /* 2: server host name in spawn requests;
+                                      3: IPC_RETIRE; 4: IPC_PING, IPC_PONG */
 #define IPC_HOST_MAX       256     /* confirmed host name, NUL included */
 #define IPC_IDENT_MAX      64      /* ident (RFC 1413) user, NUL included */
 
@@ -34,10 +37,12 @@ enum ipc_type {
 	IPC_READY = 1,
 	IPC_SPAWN_CONN = 2,
 	IPC_SPAWN_WAIT = 3,
+	IPC_PONG = 4,           /* header only */
 	IPC_SPAWNED = 64,
 	IPC_SPAWN_FAILED = 65,
 	IPC_EXITED = 66,
 	IPC_RETIRE = 67,        /* header only */
+	IPC_PING = 68,          /* header only */
 };
 
 /* Why a spawn request produced no child (IPC_SPAWN_FAILED.reason). */

@@ -15,6 +15,7 @@
 
 static const char *log_prog = "hinetd";
 static int log_stderr = 1;
+static int log_echo = -1;       /* syslog mode: warnings written here too */
 static pid_t log_pid;           /* for stderr lines: set by log_init */
 #define LOG_PREFIX_MAX 96
 static char   log_prefix[LOG_PREFIX_MAX];       /* "PROGRAM[PID]: " */
@@ -45,10 +46,10 @@ set_prefix(void)
 }
 
 static void
-write_all(const char *p, size_t len)
+write_fd(int fd, const char *p, size_t len)
 {
 	while (len > 0) {
-		ssize_t w = write(STDERR_FILENO, p, len);
+		ssize_t w = write(fd, p, len);
 		if (w > 0) {
 			p += w;
 			len -= (size_t)w;
@@ -57,6 +58,12 @@ write_all(const char *p, size_t len)
 		else
 			return;         /* nowhere to log that logging failed */
 	}
+}
+
+static void
+write_all(const char *p, size_t len)
+{
+	write_fd(STDERR_FILENO, p, len);
 }
 
 void
@@ -97,6 +104,12 @@ log_to_stderr(void)
 	return log_stderr;
 }
 
+void
+log_echo_fd(int fd)
+{
+	log_echo = fd;
+}
+
 /*
  * line holds room for the prefix, then the message of len bytes from
  * line + LOG_PREFIX_MAX on (NUL-terminated), and one more byte.
@@ -110,7 +123,8 @@ emit(int pri, char *line, size_t len)
 
 	if (!log_stderr) {
 		syslog(pri, "%s", msg);
-		return;
+		if (log_echo < 0 || pri > LOG_WARNING)
+			return;
 	}
 	if (log_prefix_len == 0)
 		set_prefix();
@@ -122,7 +136,9 @@ emit(int pri, char *line, size_t len)
 	memcpy(start, log_prefix, log_prefix_len);
 	msg[len] = '\n';
 	total = log_prefix_len + len + 1;
-	if (!batch_on)
+	if (!log_stderr)
+		write_fd(log_echo, start, total);
+	else if (!batch_on)
 		write_all(start, total);
 	else {
 		if (batch_len + total > sizeof(batch_buf))

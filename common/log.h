@@ -15,6 +15,12 @@
 void log_init(const char *progname, int to_stderr);
 int  log_to_stderr(void);
 /*
+ * In syslog mode, also write warnings and worse to fd (-1: stop): what
+ * goes wrong before a daemon detaches is seen by whoever started it, not
+ * only by syslog.
+ */
+void log_echo_fd(int fd);
+/*
  * Standard-error mode only: hold lines and write them together at
  * log_flush (whole lines, at most PIPE_BUF bytes per write), or when the
  * buffer is full, or at exit.  For a process with an event loop that calls

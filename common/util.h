@@ -9,6 +9,9 @@
 #include <stdint.h>
 #include <sys/socket.h>
 
+/* Number of elements of an array (not of a pointer). */
+#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
+
 void  *xmalloc(size_t n);
 void  *xcalloc(size_t nmemb, size_t size);
 void  *xreallocarray(void *p, size_t nmemb, size_t size);

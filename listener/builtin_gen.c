@@ -1,14 +1,14 @@
 /*
  * builtin_gen.c: what the built-ins send, independent of the transport:
  * chargen's rotating lines (RFC 864), the daytime string (RFC 867) and the
- * time value (RFC 868).  No time-zone file can be read inside the sandbox,
- * and glibc's gmtime/localtime would try to, so the calendar arithmetic is
- * done here and daytime is given in UTC.
+ * time value (RFC 868).  daytime is in the host's local time zone, loaded
+ * before the sandbox (no file can be read inside it).
  */
 #include "listener/builtin.h"
 
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 /* 95 lines of 72 characters + CRLF, twice, built on first use. */
 static char cycle[2 * CHARGEN_CYCLE];
@@ -39,45 +39,33 @@ chargen_cycle(void)
 	return cycle;
 }
 
-/* Days since 1970-01-01 to year, month (1-12), day (H. Hinnant). */
-static void
-civil_from_days(long long z, long long *y, unsigned *m, unsigned *d)
-{
-	long long era, doe, yoe, doy, mp;
-
-	z += 719468;
-	era = (z >= 0 ? z : z - 146096) / 146097;
-	doe = z - era * 146097;
-	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	mp = (5 * doy + 2) / 153;
-	*d = (unsigned)(doy - (153 * mp + 2) / 5 + 1);
-	*m = (unsigned)(mp < 10 ? mp + 3 : mp - 9);
-	*y = yoe + era * 400 + (*m <= 2);
-}
-
+/*
+ * ctime(3)'s form with the zone's abbreviation, in the host's local time:
+ * "Tue Dec  8 01:18:06 2026 UTC\r\n".  The zone was loaded by tzset()
+ * before the listener confined itself (main.c), so localtime_r only reads
+ * what is in memory; the week-day and month names are spelled here rather
+ * than by strftime, whose %a and %b would consult the locale.
+ */
 size_t
 daytime_format(char *buf, size_t len, time_t t)
 {
 	static const char wday[7][4] = {
-		"Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"
+		"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"
 	};
 	static const char mon[12][4] = {
 		"Jan", "Feb", "Mar", "Apr", "May", "Jun",
 		"Jul", "Aug", "Sep", "Oct", "Nov", "Dec"
 	};
-	long long secs = (long long)t, days, y;
-	unsigned m, d, sod;
+	struct tm tm;
 	int n;
 
-	days = secs / 86400;
-	if (secs % 86400 < 0)
-		days--;
-	sod = (unsigned)(secs - days * 86400);
-	civil_from_days(days, &y, &m, &d);
-	n = snprintf(buf, len, "%s %s %2u %02u:%02u:%02u %lld UTC\r\n",
-	    wday[((days % 7) + 7) % 7], mon[m - 1], d, sod / 3600,
-	    sod / 60 % 60, sod % 60, y);
+	if (len == 0 || localtime_r(&t, &tm) == NULL ||
+	    tm.tm_wday < 0 || tm.tm_wday > 6 || tm.tm_mon < 0 || tm.tm_mon > 11)
+		return 0;
+	n = snprintf(buf, len, "%s %s %2d %02d:%02d:%02d %lld %s\r\n",
+	    wday[tm.tm_wday], mon[tm.tm_mon], tm.tm_mday, tm.tm_hour,
+	    tm.tm_min, tm.tm_sec, (long long)tm.tm_year + 1900,
+	    tm.tm_zone != NULL && tm.tm_zone[0] != '\0' ? tm.tm_zone : "UTC");
 	if (n < 0)
 		return 0;
 	return (size_t)n < len ? (size_t)n : len - 1;

@@ -20,6 +20,7 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/timerfd.h>
+#include <time.h>
 #include <unistd.h>
 
 struct listener L;
@@ -86,6 +87,34 @@ load_snapshot(int memfd)
 	free(fds);
 }
 
+/*
+ * What the C library would otherwise load on first use, when the sandbox
+ * no longer lets it open a file (a denied call kills the listener):
+ *  - the time zone (TZ, else /etc/localtime): syslog(3) stamps every line
+ *    with localtime_r, and daytime answers in local time.  tzset() reads it
+ *    now; later calls of localtime_r use what it read (a reload starts a
+ *    new listener, which reads the zone again).
+ *  - syslog's socket: log_init opened and connected it (LOG_NDELAY); should
+ *    the syslog daemon restart, syslog(3) reconnects with socket(AF_UNIX)
+ *    and connect, both allowed (sandbox.c).
+ *  - the resolver: c-ares reads resolv.conf and its random key at
+ *    lookup_init, and is asked for DNS only (no hosts file, no services).
+ *  - stdio: the listener writes no FILE; log lines are made with
+ *    vsnprintf, which neither opens nor allocates.
+ *  - the locale: never set, so "C", built into the library: strerror and
+ *    the number formatting read no catalogue.
+ * localtime_r is called once here so that any file it needs is read now.
+ */
+static void
+preload_libc(void)
+{
+	time_t now = time(NULL);
+	struct tm tm;
+
+	tzset();
+	(void)localtime_r(&now, &tm);
+}
+
 /* As many descriptors as the hard limit allows (10,000 idle clients). */
 static void
 raise_nofile(void)
@@ -140,6 +169,7 @@ main(int argc, char *argv[])
 	/* Resolver state (resolv.conf) and the hosts file privd read: last
 	 * use of the file system before the sandbox. */
 	lookup_init(L.cfg->hosts_text != NULL ? L.cfg->hosts_text : "");
+	preload_libc();
 
 	sandbox_enter();
 

@@ -112,6 +112,26 @@ link_writable(void)
 	link_writable_watch(0);
 }
 
+/*
+ * privd asks whether we are alive (it replaces a listener that leaves it
+ * unanswered for PRIVD_LIVENESS_MS).  The answer goes at once, beside any
+ * queued request: a full socket means privd is not reading, and it asks
+ * again.
+ */
+static void
+link_pong(uint32_t gen)
+{
+	struct ipc_hdr h;
+
+	ipc_hdr_init(&h, IPC_PONG, gen);
+	if (ipc_send(L.ctl, &h, sizeof(h), -1) == -1 && errno != EAGAIN &&
+	    errno != EWOULDBLOCK && errno != ENOBUFS) {
+		if (errno == EPIPE || errno == ECONNRESET)
+			privd_gone();
+		fatal("send to privd");
+	}
+}
+
 /* One report or order from privd, its framing checked. */
 static void
 link_message(struct ipc_msg *m)
@@ -121,6 +141,10 @@ link_message(struct ipc_msg *m)
 	if ((why = ipc_msg_check(m, 0)) != NULL) {
 		ipc_msg_close_fds(m);
 		log_warnx("bad message from privd: %s", why);
+		return;
+	}
+	if (m->u.hdr.type == IPC_PING) {
+		link_pong(m->u.hdr.gen);
 		return;
 	}
 	if (m->u.hdr.type == IPC_RETIRE) {

@@ -776,6 +776,13 @@ describe_all(const struct config *cfg)
 	jstr(f, "policy_dir", cfg->policy_dir);
 	jstr(f, "hosts_allow", cfg->allow_path);
 	jstr(f, "hosts_deny", cfg->deny_path);
+	if (cfg->listener_known) {
+		struct jn *l = jn_add(root, J_OBJ, "listener");
+		jint(l, "uid", (long long)cfg->listener_uid);
+		jint(l, "gid", (long long)cfg->listener_gid);
+		jstr(l, "user", cfg->listener_user[0] != '\0' ?
+		    cfg->listener_user : NULL);
+	}
 	arr = jn_add(root, J_ARR, "services");
 	rules = hosts_rules_read(cfg, &nrules);
 	v = xcalloc(cfg->nsvcs + 1, sizeof(*v));
@@ -812,6 +819,16 @@ explain_text(const struct config *cfg, FILE *fp)
 	fprintf(fp, "# hinetd -T: %zu service%s; [file:line] is where a value "
 	    "was set, [default] a built-in default\n", arr->n,
 	    arr->n == 1 ? "" : "s");
+	if (cfg->listener_known) {
+		fprintf(fp, "# listener: uid %lu gid %lu (", (unsigned long)cfg->listener_uid,
+		    (unsigned long)cfg->listener_gid);
+		if (cfg->listener_user[0] != '\0') {
+			fputs("user ", fp);
+			text_put(fp, cfg->listener_user);
+		} else
+			fputs("reserved, no passwd entry", fp);
+		fputs("); no service may run as it\n", fp);
+	}
 	for (size_t i = 0; i < arr->n; i++) {
 		const struct jn *s = arr->kids[i];
 		fputc('\n', fp);

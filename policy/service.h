@@ -212,6 +212,16 @@ struct config {
 	/* Pool of file names that struct origin points into. */
 	char           **files;
 	size_t           nfiles;
+
+	/*
+	 * Whom the listener runs as, set by privd for the load (shown by -T;
+	 * no service may run as it).  listener_user "": a uid without a
+	 * passwd entry.
+	 */
+	int              listener_known;
+	uid_t            listener_uid;
+	gid_t            listener_gid;
+	char             listener_user[64];
 };
 
 void             strlist_add(struct strlist *l, const char *s);

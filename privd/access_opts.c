@@ -167,6 +167,12 @@ apply_user(struct access_apply *a, const struct ha_option *o, char *why,
 		    o->name);
 		return -1;
 	}
+	/* No service runs as the listener (listener_identity.c). */
+	if (o->uid == privd.listener_uid) {
+		snprintf(why, whylen, "user option: \"%s\" is the listener's user",
+		    o->name);
+		return -1;
+	}
 	a->plan.uid = o->uid;
 	a->plan.gid = o->gid;
 	a->plan.groups = o->groups;

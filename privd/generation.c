@@ -23,7 +23,7 @@ generation_load(struct generation *old, struct diag *d)
 	cfg = config_load(&privd.paths, d);
 	if (cfg == NULL)
 		return NULL;
-	if (access_options_check(cfg, d) == -1) {
+	if (listener_uid_check(cfg, d) == -1 || access_options_check(cfg, d) == -1) {
 		config_free(cfg);
 		return NULL;
 	}

@@ -43,6 +43,8 @@
 #define CTL_BATCH   256                 /* messages handled per wake-up */
 #define CTL_SNDBUF  (8 << 20)       /* evil_listener.c (retire) assumes it */
 
+static void timer_rearm(void);
+
 static int
 snapshot_memfd(const struct generation *g, const int *fds)
 {
@@ -80,21 +82,29 @@ snapshot_memfd(const struct generation *g, const int *fds)
 	return fd;
 }
 
-/* Environment for the listener: nothing but what a sanitizer build needs. */
+/*
+ * Environment for the listener: the time zone privd was given (daytime and
+ * syslog's time stamps are in local time) and what a sanitizer build
+ * needs; nothing else.  A value too long for its buffer is left out, not
+ * cut.
+ */
 static char **
 listener_env(void)
 {
-	static const char *const pass[] = { "HINETD_DEBUG", "ASAN_OPTIONS",
-	    "UBSAN_OPTIONS", "LSAN_OPTIONS" };
-	static char *env[5];
-	static char buf[4][512];
+	static const char *const pass[] = { "TZ", "HINETD_DEBUG",
+	    "ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS" };
+	static char *env[NELEM(pass) + 1];
+	static char buf[NELEM(pass)][512];
 	size_t n = 0;
 
-	for (size_t i = 0; i < 4; i++) {
+	for (size_t i = 0; i < NELEM(pass); i++) {
 		const char *v = getenv(pass[i]);
+		int len;
 		if (v == NULL)
 			continue;
-		snprintf(buf[n], sizeof(buf[n]), "%s=%s", pass[i], v);
+		len = snprintf(buf[n], sizeof(buf[n]), "%s=%s", pass[i], v);
+		if (len < 0 || (size_t)len >= sizeof(buf[n]))
+			continue;
 		env[n] = buf[n];
 		n++;
 	}
@@ -178,6 +188,9 @@ listener_start(void)
 	privd.listener.bad_msgs = 0;
 	privd.listener.started = time(NULL);
 	privd.listener.restart_at = 0;
+	privd.listener.ping_sent = 0;
+	privd.listener.ping_at = mono_ms() + PRIVD_PING_MS;
+	timer_rearm();
 	struct epoll_event ev = { .events = EPOLLIN, .data.u64 = (uint64_t)sv[0] };
 	if (epoll_ctl(privd.epfd, EPOLL_CTL_ADD, sv[0], &ev) == -1)
 		fatal("epoll_ctl listener");
@@ -202,12 +215,31 @@ struct retired {
 };
 static struct retired retired[PRIVD_RETIRED_MAX];
 
-/* The one timer: the next listener start or a retired listener's end. */
+/* Is the running listener one privd talks to (and so asks for liveness)? */
+static int
+listener_pingable(void)
+{
+	return privd.listener.pid > 0 && privd.listener.ctl >= 0 &&
+	    !privd.listener.killed && !draining && !retiring;
+}
+
+/*
+ * The one timer: the next listener start, the next liveness question or
+ * the unanswered one's deadline, or a retired listener's end.
+ */
 static void
 timer_rearm(void)
 {
 	struct itimerspec its = { 0 };
 	int64_t when = privd.listener.restart_at;
+
+	if (listener_pingable()) {
+		int64_t p = privd.listener.ping_sent != 0 ?
+		    privd.listener.ping_sent + PRIVD_LIVENESS_MS :
+		    privd.listener.ping_at;
+		if (when == 0 || p < when)
+			when = p;
+	}
 
 	for (size_t i = 0; i < PRIVD_RETIRED_MAX; i++)
 		if (retired[i].pid > 0 && retired[i].deadline > 0 &&
@@ -425,6 +457,7 @@ listener_handle(void)
 				log_info("ready: %zu services, listener pid %ld",
 				    privd.cur->cfg->nsvcs, (long)privd.listener.pid);
 				notify_send("READY=1\nSTATUS=serving");
+				daemon_ready();
 			}
 			break;
 		case IPC_SPAWN_CONN:
@@ -432,6 +465,18 @@ listener_handle(void)
 			break;
 		case IPC_SPAWN_WAIT:
 			conn_spawn(&m.u.spawn, -1, 1);
+			break;
+		case IPC_PONG:
+			if (m.u.hdr.gen != privd.cur->gen) {
+				log_warnx("bad message from the listener: answer "
+				    "for generation %u, running %u", m.u.hdr.gen,
+				    privd.cur->gen);
+				listener_bad("stale generation");
+				break;
+			}
+			privd.listener.ping_sent = 0;
+			privd.listener.ping_at = mono_ms() + PRIVD_PING_MS;
+			timer_rearm();
 			break;
 		}
 	}
@@ -613,11 +658,22 @@ listener_exited(int status)
 		exit(1);
 	}
 	log_warnx("listener %s", how);
-	if (ran >= 60)
+	/*
+	 * A listener that dies is replaced at once: the sockets stayed open
+	 * and their queues are waiting.  Only one that dies again soon after
+	 * its start (a crash loop) waits, 1 s, 2 s, ... up to the maximum.
+	 */
+	if (ran >= PRIVD_LISTENER_STABLE_S)
+		privd.listener.quick_deaths = 0;
+	if (privd.listener.quick_deaths++ == 0)
 		privd.listener.backoff = 0;
 	else
 		backoff_step();
-	log_info("restarting the listener in %u s", privd.listener.backoff);
+	if (privd.listener.backoff == 0)
+		log_info("restarting the listener now");
+	else
+		log_info("restarting the listener in %u s (it keeps dying soon "
+		    "after its start)", privd.listener.backoff);
 	schedule_restart();
 }
 
@@ -636,12 +692,45 @@ retired_expire(int64_t now)
 	}
 }
 
+/*
+ * Liveness: privd asks every PRIVD_PING_MS; a listener that leaves the
+ * question unanswered for PRIVD_LIVENESS_MS (stopped, hung in a loop, or
+ * not reading its socket) serves nobody while holding the sockets, and is
+ * replaced.  A question the full socket would not take counts as asked.
+ */
+static void
+liveness_check(int64_t now)
+{
+	struct ipc_hdr h;
+
+	if (!listener_pingable() || privd.cur == NULL)
+		return;
+	if (privd.listener.ping_sent != 0) {
+		if (now - privd.listener.ping_sent >= PRIVD_LIVENESS_MS)
+			listener_kill("listener pid %ld has not answered for %d s "
+			    "(stopped or hung)", (long)privd.listener.pid,
+			    PRIVD_LIVENESS_MS / 1000);
+		return;
+	}
+	if (now < privd.listener.ping_at)
+		return;
+	ipc_hdr_init(&h, IPC_PING, privd.cur->gen);
+	if (ipc_send(privd.listener.ctl, &h, sizeof(h), -1) == -1 &&
+	    !send_would_block()) {
+		if (!peer_gone())
+			log_warn("ask the listener");
+		return;
+	}
+	privd.listener.ping_sent = now;
+}
+
 void
 listener_tick(void)
 {
 	int64_t now = mono_ms();
 
 	retired_expire(now);
+	liveness_check(now);
 	if (privd.listener.restart_at != 0 && privd.listener.restart_at <= now) {
 		privd.listener.restart_at = 0;
 		if (!privd.stopping && privd.listener.pid <= 0 &&

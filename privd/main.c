@@ -28,6 +28,7 @@
 #include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <sys/timerfd.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #ifndef HINETD_LIBEXECDIR
@@ -146,39 +147,13 @@ userdb_start(void)
 	return 0;
 }
 
-static int
-listener_user(const char *name)
-{
-	struct userdb_user u;
-	int found;
-
-	if (name == NULL) {
-		found = userdb_user_by_name("hinetd", &u) == 0 ||
-		    userdb_user_by_name("nobody", &u) == 0;
-		name = "nobody";
-	} else
-		found = userdb_user_by_name(name, &u) == 0;
-	if (!found) {
-		log_warnx("listener user %s: no such user", name);
-		return -1;
-	}
-	if (u.uid == 0) {
-		log_warnx("listener user %s: refused: the listener never runs as root",
-		    u.name);
-		return -1;
-	}
-	privd.listener_uid = u.uid;
-	privd.listener_gid = u.gid;
-	return 0;
-}
-
 /*
  * -t and -T: load, check every service's plan, print every error, then
  * the warnings.  With errors, -t still warns about what did load (-T
  * prints nothing).
  */
 static int
-check_mode(int explain, int json)
+check_mode(int explain, int json, const char *user)
 {
 	struct diag d;
 	struct config *cfg;
@@ -186,8 +161,13 @@ check_mode(int explain, int json)
 
 	if (userdb_start() == -1)
 		return 1;
+	if (listener_identity(user) == -1) {
+		userdb_helper_stop();
+		return 1;
+	}
 	diag_init(&d);
 	cfg = config_load_keep(&privd.paths, &d);
+	(void)listener_uid_check(cfg, &d);
 	complete = d.errors == 0;
 	for (size_t i = 0; i < cfg->nsvcs; i++) {
 		struct spawn_plan plan;
@@ -242,18 +222,46 @@ setup_signals(void)
 		fatal("signalfd");
 }
 
-static void
+/*
+ * Detach (fork, setsid, cwd /).  The parent stays until the child says it
+ * serves (daemon_ready) or ends, and exits with the child's verdict: 0
+ * once the sockets are bound and the first listener is ready, the child's
+ * own exit status otherwise: `hinetd` returns only when it serves, and a
+ * start-up error after the fork is still exit 1 for whoever started it.
+ * Until then the child's warnings are echoed to the parent's stderr as
+ * well (log_echo_fd); its own stdio is /dev/null, so no child of it holds
+ * the parent's terminal or pipe.  Returns the pipe the child reports
+ * through.
+ */
+static int
 daemonize(void)
 {
-	pid_t pid = fork();
-	int fd;
+	int fd, p[2], status;
+	char c;
+	pid_t pid;
+	ssize_t n;
 
-	if (pid == -1)
+	if (pipe2(p, O_CLOEXEC) == -1)
+		fatal("pipe");
+	if ((pid = fork()) == -1)
 		fatal("fork");
-	if (pid > 0)
-		_exit(0);
+	if (pid > 0) {
+		close(p[1]);
+		while ((n = read(p[0], &c, 1)) == -1 && errno == EINTR)
+			;
+		if (n == 1)
+			_exit(0);
+		while (waitpid(pid, &status, 0) == -1 && errno == EINTR)
+			;
+		_exit(WIFEXITED(status) && WEXITSTATUS(status) != 0 ?
+		    WEXITSTATUS(status) : 1);
+	}
+	close(p[0]);
 	if (setsid() == -1)
 		fatal("setsid");
+	/* The parent's stderr, for the echo only: no child inherits it. */
+	if ((privd.echo_fd = fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 3)) != -1)
+		log_echo_fd(privd.echo_fd);
 	if ((fd = open("/dev/null", O_RDWR)) != -1) {
 		dup2(fd, 0);
 		dup2(fd, 1);
@@ -263,6 +271,26 @@ daemonize(void)
 	}
 	if (chdir("/") == -1)
 		fatal("chdir /");
+	return p[1];
+}
+
+/*
+ * The first listener is ready: tell the parent waiting in daemonize that
+ * we serve.  Its stderr was ours; from now on nothing is echoed there.
+ */
+void
+daemon_ready(void)
+{
+	log_echo_fd(-1);
+	if (privd.echo_fd >= 0)
+		close(privd.echo_fd);
+	privd.echo_fd = -1;
+	if (privd.ready_fd < 0)
+		return;
+	while (write(privd.ready_fd, "1", 1) == -1 && errno == EINTR)
+		;
+	close(privd.ready_fd);
+	privd.ready_fd = -1;
 }
 
 static void
@@ -299,6 +327,7 @@ reload(void)
 	spawn_bset_narrow(generation_caps(g));
 	spawn_prefilter_attach(g->plans, g->cfg->nsvcs);
 	privd.listener.backoff = 0;
+	privd.listener.quick_deaths = 0;
 	if (listener_start() == -1)
 		listener_retry();
 	log_info("reloaded: %zu services, generation %u", g->cfg->nsvcs, g->gen);
@@ -409,6 +438,7 @@ main(int argc, char *argv[])
 	privd.listener.ctl = -1;
 	privd.listener_exe = -1;
 	privd.devnull = -1;
+	privd.ready_fd = -1;
 	privd.max_children = PRIVD_MAX_CHILDREN;
 
 	while ((ch = getopt(argc, argv, "dtTjf:s:A:D:p:u:L:")) != -1) {
@@ -438,7 +468,7 @@ main(int argc, char *argv[])
 
 	if (check || explain) {
 		log_init("hinetd", 1);
-		return check_mode(explain, json);
+		return check_mode(explain, json, user);
 	}
 
 	/*
@@ -451,6 +481,9 @@ main(int argc, char *argv[])
 	if (close_range(3, ~0U, 0) == -1)
 		fatal("close_range");
 	log_init("hinetd", privd.debug);
+	/* Until it detaches, a daemon's start-up errors are seen on stderr. */
+	if (!privd.debug && getenv("NOTIFY_SOCKET") == NULL)
+		log_echo_fd(STDERR_FILENO);
 	if (geteuid() != 0)
 		fatalx("must be started as root");
 	/*
@@ -463,25 +496,24 @@ main(int argc, char *argv[])
 		fatal("PR_SET_DUMPABLE");
 	if (userdb_start() == -1)
 		exit(1);
-	if (listener_user(user) == -1 || listener_program(listener_opt) == -1)
+	if (listener_identity(user) == -1 || listener_program(listener_opt) == -1)
 		exit(1);
 	if (pidfile_open(privd.pidfile) == -1)
 		exit(1);
+	listener_identity_log();
 
 	diag_init(&d);
 	privd.cur = generation_load(NULL, &d);
 	userdb_helper_stop();
 	diag_log(&d);
 	if (privd.cur == NULL) {
-		if (privd.debug == 0)
-			diag_print(&d, stderr);
 		pidfile_remove();
 		exit(1);
 	}
 	diag_free(&d);
 
 	if (!privd.debug && getenv("NOTIFY_SOCKET") == NULL)
-		daemonize();
+		privd.ready_fd = daemonize();
 	pidfile_write();
 	setup_signals();
 	/* The keeping thread first: it must hold the set privd started with. */

@@ -21,6 +21,12 @@
 #define PRIVD_BAD_MSG_LIMIT       16    /* bad messages per window: restart listener */
 #define PRIVD_BAD_MSG_WINDOW      60    /* seconds */
 #define PRIVD_LISTENER_BACKOFF_MAX 30   /* seconds */
+#define PRIVD_LISTENER_STABLE_S   10    /* a listener that dies sooner after
+                                           its start is in a crash loop */
+#define PRIVD_PING_MS             1000  /* privd asks the listener this often */
+#define PRIVD_LIVENESS_MS         8000  /* unanswered this long: replaced (a
+                                           stopped or hung listener is gone
+                                           within 10 s) */
 #define SPAWN_COLLECT_MS          2     /* longest sleep with a spawn not entered */
 #define PRIVD_REPORT_QUEUE_MAX    1024  /* reports waiting for the listener to
                                            read: more and it is replaced */
@@ -51,6 +57,9 @@ struct listener_proc {
 	int       killed;               /* privd sent it SIGKILL: not reaped yet */
 	int       ever_ready;           /* some listener sent READY since start */
 	int64_t   restart_at;           /* monotonic ms of the next start, or 0 */
+	unsigned  quick_deaths;         /* deaths in a row, each soon after its start */
+	int64_t   ping_at;              /* monotonic ms of the next IPC_PING */
+	int64_t   ping_sent;            /* the unanswered one's, or 0 */
 };
 
 struct privd {
@@ -61,7 +70,11 @@ struct privd {
 	int                 listener_exe;       /* O_PATH fd of the checked program */
 	int                 devnull;            /* /dev/null O_RDWR: stdio of
 	                                           `spawn` option children */
+	int                 ready_fd;           /* daemonize's parent waits on
+	                                           it, or -1 (daemon_ready) */
+	int                 echo_fd;            /* that parent's stderr, or -1 */
 	uid_t               listener_uid;
+	char                listener_user[64];  /* "": no passwd entry */
 	gid_t               listener_gid;
 
 	struct generation  *cur;
@@ -119,6 +132,14 @@ int  access_recheck(const struct config *cfg, const struct service *svc,
 int  sockets_bind(struct generation *g, struct generation *old, struct diag *d);
 
 /* listener_ctl.c */
+/* main.c: the first listener is ready (a detached parent may exit). */
+void daemon_ready(void);
+
+/* listener_identity.c */
+int  listener_identity(const char *user);       /* -u USER, or NULL */
+void listener_identity_log(void);
+int  listener_uid_check(struct config *cfg, struct diag *d);
+
 int  listener_start(void);
 void listener_stop(void);
 void listener_retire(void);             /* reload: retire it, never kill it */

@@ -116,7 +116,8 @@ static const char *const step_names[] = {
 	[STEP_CHROOT] = "chroot", [STEP_CHDIR] = "chdir",
 	[STEP_BSET] = "capbset_drop", [STEP_SECUREBITS] = "securebits",
 	[STEP_SETGROUPS] = "setgroups", [STEP_SETGID] = "setresgid",
-	[STEP_SETUID] = "setresuid", [STEP_CAPSET] = "capset",
+	[STEP_SETUID] = "setresuid", [STEP_DUMPABLE] = "dumpable",
+	[STEP_CAPSET] = "capset",
 	[STEP_AMBIENT] = "ambient_raise", [STEP_NNP] = "no_new_privs",
 	[STEP_SECCOMP] = "seccomp", [STEP_SIGMASK] = "sigprocmask",
 	[STEP_EXEC] = "execve",
@@ -251,6 +252,11 @@ child_main(void *arg)
 	    0, 0));
 	STEP(c, STEP_SETGID, sys(SYS_setresgid, p->gid, p->gid, p->gid, 0));
 	STEP(c, STEP_SETUID, sys(SYS_setresuid, p->uid, p->uid, p->uid, 0));
+	/*
+	 * The credential change may have made this memory, privd's until the
+	 * execve, dumpable again (fs.suid_dumpable): not for a moment longer.
+	 */
+	STEP(c, STEP_DUMPABLE, sys(SYS_prctl, PR_SET_DUMPABLE, 0, 0, 0));
 
 	STEP(c, STEP_CAPSET, sys(SYS_capset, (long)&p->cap_hdr,
 	    (long)p->cap_data, 0, 0));
@@ -317,6 +323,7 @@ spawn_plan_filter_admits(const struct spawn_plan *p, const struct sock_fprog *f)
 		return 0;
 	if ((p->nbset_drop > 0 && !admits(f, SYS_prctl, 1, PR_CAPBSET_DROP)) ||
 	    !admits(f, SYS_prctl, 1, PR_SET_SECUREBITS) ||
+	    !admits(f, SYS_prctl, 1, PR_SET_DUMPABLE) ||
 	    (p->nambient > 0 && !admits(f, SYS_prctl, 1, PR_CAP_AMBIENT)) ||
 	    (p->no_new_privs && !admits(f, SYS_prctl, 1, PR_SET_NO_NEW_PRIVS)))
 		return 0;

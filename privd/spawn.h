@@ -58,6 +58,8 @@ struct spawn_plan {
 	const char    *chroot;
 	int            no_new_privs;
 	int            landlock_fd;     /* ruleset built at load, or -1 */
+	int            landlock_shared; /* landlock_fd is the scope-only ruleset
+	                                   every such plan shares: not closed */
 
 	/* Signals whose disposition must be reset to default (normally none). */
 	int            sig_reset[65];
@@ -88,8 +90,8 @@ struct spawn_io {
 enum spawn_step {
 	STEP_NONE = 0, STEP_LANDLOCK, STEP_SETSID, STEP_STDIO, STEP_CLOSE, STEP_RLIMIT,
 	STEP_UMASK, STEP_NICE, STEP_CHROOT, STEP_CHDIR, STEP_BSET, STEP_SECUREBITS,
-	STEP_SETGROUPS, STEP_SETGID, STEP_SETUID, STEP_CAPSET, STEP_AMBIENT,
-	STEP_NNP, STEP_SECCOMP, STEP_SIGMASK, STEP_EXEC,
+	STEP_SETGROUPS, STEP_SETGID, STEP_SETUID, STEP_DUMPABLE, STEP_CAPSET,
+	STEP_AMBIENT, STEP_NNP, STEP_SECCOMP, STEP_SIGMASK, STEP_EXEC,
 };
 
 const char *spawn_step_name(enum spawn_step step);

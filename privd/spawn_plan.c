@@ -5,6 +5,7 @@
 #include "policy/caps.h"
 #include "policy/seccomp_profile.h"
 #include "common/landlock.h"
+#include "common/log.h"
 #include "common/util.h"
 
 #include <errno.h>
@@ -97,9 +98,52 @@ plan_env(struct spawn_plan *plan, const struct service *svc)
 }
 
 /*
+ * The Landlock scopes of every child (ABI 6 and later): from its own domain
+ * it can neither signal nor connect to the abstract sockets of anything
+ * outside it, so no service, whatever its uid (root included), can signal
+ * privd, the listener or another service's processes.  0 on older kernels.
+ */
+static uint64_t
+plan_scopes(int abi)
+{
+	return abi >= 6 ? LL_SCOPE_ABSTRACT_UNIX_SOCKET | LL_SCOPE_SIGNAL : 0;
+}
+
+/*
+ * The ruleset of every plan without landlock_paths: scopes only, no file
+ * rules.  One for all (restrict_self makes a new domain at every call, so
+ * two children of one plan are still strangers), made on first use; -1
+ * where the kernel has no scopes (logged once).
+ */
+static int
+scope_ruleset(void)
+{
+	static int fd = -2;
+	struct ll_ruleset_attr attr = { 0 };
+	int abi;
+
+	if (fd != -2)
+		return fd;
+	fd = -1;
+	abi = ll_abi();
+	if ((attr.scoped = plan_scopes(abi)) == 0) {
+		log_notice("Landlock ABI %d: no signal and abstract-socket scoping "
+		    "(ABI 6): services are not kept from signalling processes of "
+		    "their uid", abi);
+		return fd;
+	}
+	fd = (int)syscall(SYS_landlock_create_ruleset, &attr, sizeof(attr), 0);
+	if (fd == -1)
+		log_warn("landlock_create_ruleset (scopes): services are not "
+		    "scoped");
+	return fd;
+}
+
+/*
  * landlock_paths: a ruleset handling every file-system right, granting
  * read (and execute) beneath each listed path and on the service's own
- * program.  Built once at load; the child only calls restrict_self.
+ * program, with the scopes above.  Built once at load; the child only
+ * calls restrict_self.  Without landlock_paths, the shared scope ruleset.
  */
 static int
 plan_landlock(struct spawn_plan *plan, const struct service *svc,
@@ -110,15 +154,20 @@ plan_landlock(struct spawn_plan *plan, const struct service *svc,
 	int abi, fd;
 
 	plan->landlock_fd = -1;
-	if (svc->landlock_paths.n == 0)
+	if (svc->landlock_paths.n == 0) {
+		plan->landlock_fd = scope_ruleset();
+		plan->landlock_shared = 1;
 		return 0;
+	}
 	if ((abi = ll_abi()) == 0) {
 		diag_error(d, o->file, o->line, "service %s: landlock_paths needs "
 		    "Landlock, which this kernel does not offer", svc->name);
 		return -1;
 	}
 	attr.handled_access_fs = ll_fs_rights(abi);
-	fd = (int)syscall(SYS_landlock_create_ruleset, &attr, sizeof(uint64_t), 0);
+	attr.scoped = plan_scopes(abi);
+	fd = (int)syscall(SYS_landlock_create_ruleset, &attr,
+	    attr.scoped != 0 ? sizeof(attr) : sizeof(uint64_t), 0);
 	if (fd == -1) {
 		diag_error(d, o->file, o->line, "landlock_create_ruleset: %s",
 		    strerror(errno));
@@ -229,9 +278,10 @@ spawn_plan_free(struct spawn_plan *plan)
 			free(plan->env[i]);
 	free(plan->env);
 	plan->env = NULL;
-	if (plan->landlock_fd >= 0)
+	if (plan->landlock_fd >= 0 && !plan->landlock_shared)
 		close(plan->landlock_fd);
 	plan->landlock_fd = -1;
+	plan->landlock_shared = 0;
 	seccomp_profile_free(&plan->filter);
 	plan->built = 0;
 }

@@ -96,12 +96,13 @@ def check_chargen_lines(data, nlines):
 
 
 def parse_daytime(text):
+    """ctime's form and the zone: local time, as this process sees it."""
     text = text.decode()
     assert text.endswith("\r\n"), repr(text)
-    body = text[:-2]
-    assert body.endswith(" UTC"), repr(text)
-    t = time.strptime(body[:-4], "%a %b %d %H:%M:%S %Y")
-    return calendar.timegm(t)
+    body, _, zone = text[:-2].rpartition(" ")
+    assert zone == time.strftime("%Z"), repr(text)
+    t = time.strptime(body, "%a %b %d %H:%M:%S %Y")
+    return calendar.timegm(t) if zone == "UTC" else time.mktime(t)
 
 
 def test_echo_tcp():

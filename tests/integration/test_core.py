@@ -144,7 +144,17 @@ def test_listener_is_confined():
         pid = h.listener_pid()
         assert pid, "no listener child"
         st = proc_status(pid)
-        assert st["Uid"].split() == ["65534"] * 4, st["Uid"]
+        # Its own uid: no `hinetd` user here, so the first free uid of the
+        # reserved range, never nobody (65534), whom services run as.
+        uid = int(st["Uid"].split()[0])
+        assert st["Uid"].split() == [str(uid)] * 4, st["Uid"]
+        assert 65520 <= uid <= 65533, uid
+        import pwd
+        try:
+            pwd.getpwuid(uid)
+            raise AssertionError("listener uid %d has a passwd entry" % uid)
+        except KeyError:
+            pass
         for cap in ("CapPrm", "CapEff", "CapBnd", "CapAmb", "CapInh"):
             assert st[cap] == ZERO_CAPS, (cap, st[cap])
         assert st["NoNewPrivs"] == "1"

@@ -64,6 +64,19 @@ test_ipc_framing(void **state)
 	m = msg_of(IPC_RETIRE, sizeof(struct ipc_hdr), 0);
 	m.truncated = 1;
 	assert_string_equal(ipc_msg_check(&m, 0), "truncated");
+	/* IPC_PING goes to the listener, IPC_PONG back: header only, no fd. */
+	m = msg_of(IPC_PING, sizeof(struct ipc_hdr), 0);
+	assert_null(ipc_msg_check(&m, 0));
+	assert_string_equal(ipc_msg_check(&m, 1), "type not allowed from the listener");
+	m = msg_of(IPC_PING, sizeof(struct ipc_hdr), 1);
+	assert_string_equal(ipc_msg_check(&m, 0), "wrong number of descriptors");
+	m = msg_of(IPC_PONG, sizeof(struct ipc_hdr), 0);
+	assert_null(ipc_msg_check(&m, 1));
+	assert_string_equal(ipc_msg_check(&m, 0), "type not allowed from privd");
+	m = msg_of(IPC_PONG, sizeof(struct ipc_report), 0);
+	assert_string_equal(ipc_msg_check(&m, 1), "wrong size");
+	m = msg_of(IPC_PONG, sizeof(struct ipc_hdr), 1);
+	assert_string_equal(ipc_msg_check(&m, 1), "wrong number of descriptors");
 	m = msg_of(99, 8, 0);
 	assert_string_equal(ipc_msg_check(&m, 1), "type not allowed from the listener");
 	m = msg_of(IPC_READY, 8, 0);
@@ -84,7 +97,7 @@ test_ipc_framing(void **state)
 	memset(m.u.spawn.server_host, 'x', sizeof(m.u.spawn.server_host));
 	assert_string_equal(ipc_msg_check(&m, 1), "unterminated string");
 	/* The look-up states fit the size table; the padding is checked. */
-	assert_int_equal(IPC_VERSION, 3);
+	assert_int_equal(IPC_VERSION, 4);
 	assert_int_equal(sizeof(struct ipc_spawn), 600);
 	assert_int_equal(sizeof(struct ipc_spawn) % 8, 0);
 	assert_int_equal(offsetof(struct ipc_spawn, server_host), 336);
