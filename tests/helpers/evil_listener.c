@@ -17,7 +17,8 @@
  *                    every one of them must come before IPC_RETIRE
  *
  * Every mode first sends READY, as a real listener does.  Each step is
- * announced on stderr as "evil: NAME"; the modes with a valid connection
+ * announced as "evil: NAME", on stderr when started with -d, else to
+ * syslog (as the real listener logs in each mode); the modes with a valid connection
  * end with "evil: reports spawned=N failed=M" (the reports privd sent).
  * tests/integration/test_core.py checks what privd did.
  */
@@ -34,6 +35,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
+#include <syslog.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -44,11 +46,15 @@
 static int ctl;
 static uint32_t gen;
 static unsigned n_spawned, n_failed;
+static int to_stderr;
 
 static void
 say(const char *what)
 {
-	fprintf(stderr, "evil: %s\n", what);
+	if (to_stderr)
+		fprintf(stderr, "evil: %s\n", what);
+	else
+		syslog(LOG_NOTICE, "evil: %s", what);
 }
 
 /* Raw send: any length, any number of fds; optionally no pause after. */
@@ -70,7 +76,7 @@ send_fast(const void *msg, size_t len, const int *fds, int nfds)
 		memcpy(CMSG_DATA(c), fds, sizeof(int) * (size_t)nfds);
 	}
 	if (sendmsg(ctl, &mh, MSG_NOSIGNAL) == -1)
-		perror("evil: sendmsg");
+		say("sendmsg failed");
 }
 
 static void
@@ -441,7 +447,11 @@ main(int argc, char *argv[])
 			ctl = atoi(optarg);
 		else if (c == 'm')
 			memfd = atoi(optarg);
+		else if (c == 'd')
+			to_stderr = 1;
 	}
+	if (!to_stderr)
+		openlog("evil-listener", LOG_PID | LOG_NDELAY, LOG_DAEMON);
 	if (fstat(memfd, &st) == -1)
 		return 1;
 	buf = malloc((size_t)st.st_size);

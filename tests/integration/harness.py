@@ -2,23 +2,192 @@
 
 Every integration test runs as root under `unshare --net --mount` (see
 integration.cmake), brings up its own loopback, writes temporary
-configuration files, starts `hinetd -d` on them, talks to it over real
-sockets and stops it by pid.  Nothing here touches the machine's own
+configuration files, starts hinetd on them, talks to it over real sockets
+and stops it by pid.  Nothing here touches the machine's own
 configuration, network or resolver.
+
+Two modes, chosen by HINETD_TEST_MODE, run the same tests:
+
+  debug   `hinetd -d`: foreground, log lines on standard error.
+  syslog  hinetd as deployed: no -d, so it detaches (the harness is the
+          subreaper that reaps it) and logs with syslog(3) to /dev/log.
+          /dev here is a tmpfs holding the machine's devices and a /dev/log
+          that leads into a directory each daemon's own mount namespace
+          binds over, so every daemon has a syslog socket of its own,
+          drained by the harness (SyslogSink).
+
+Either way the daemon's log lines end up in one file, in the form
+"PROGRAM[PID]: MESSAGE", read by Hinetd.log() and wait_log().
 """
+import ctypes
+import errno
 import os
 import re
+import select
 import signal
 import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 BIN = os.environ.get("HINETD_BIN", os.path.join(os.path.dirname(__file__), "../../build/bin"))
 TESTBIN = os.environ.get("HINETD_TESTBIN", os.path.join(BIN, "..", "tests"))
 HINETD = os.path.join(BIN, "hinetd")
 SKIP = 77
+MODE = os.environ.get("HINETD_TEST_MODE", "debug")
+if MODE not in ("debug", "syslog"):
+    raise SystemExit("HINETD_TEST_MODE must be debug or syslog, not %r" % MODE)
+
+_libc = ctypes.CDLL(None, use_errno=True)
+CLONE_NEWNS = 0x00020000
+MS_BIND, MS_REC, MS_PRIVATE = 0x1000, 0x4000, 0x40000
+PR_SET_CHILD_SUBREAPER = 36
+DEVLOG_DIR = "/dev/.hinetd-log"      # /dev/log -> .hinetd-log/log
+
+
+def _check(rc, what):
+    if rc != 0:
+        e = ctypes.get_errno()
+        raise OSError(e, "%s: %s" % (what, os.strerror(e)))
+
+
+def mount(src, target, fstype=None, flags=0, data=None):
+    _check(_libc.mount(src and src.encode(), target.encode(),
+                       fstype and fstype.encode(), ctypes.c_ulong(flags),
+                       data and data.encode()), "mount %s" % target)
+
+
+def _private_dev():
+    """A /dev of this namespace's own: the machine's device nodes and
+    directories bound in, and /dev/log a symbolic link into DEVLOG_DIR."""
+    old = os.open("/dev", os.O_PATH | os.O_DIRECTORY)
+    names = os.listdir("/dev")
+    mount("tmpfs", "/dev", "tmpfs", 0, "mode=755")
+    for name in names:
+        if name in ("log", os.path.basename(DEVLOG_DIR)):
+            continue
+        src = "/proc/self/fd/%d/%s" % (old, name)
+        dst = os.path.join("/dev", name)
+        if os.path.islink(src):
+            os.symlink(os.readlink(src), dst)
+        elif os.path.isdir(src):
+            os.mkdir(dst)
+            mount(src, dst, None, MS_BIND | MS_REC)
+        else:
+            open(dst, "w").close()
+            mount(src, dst, None, MS_BIND)
+    os.close(old)
+    os.mkdir(DEVLOG_DIR)
+    os.symlink(os.path.basename(DEVLOG_DIR) + "/log", "/dev/log")
+    # As on a host whose systemd set it (sysctl.d/50-default.conf): a
+    # syslog(3) caller waits only when 512 lines are queued, not 10.
+    with open("/proc/sys/net/unix/max_dgram_qlen", "w") as f:
+        f.write("512\n")
+
+
+class SyslogSink:
+    """A syslog daemon for one hinetd: a datagram socket at DIR/log, read
+    by a thread; each message goes to the log file as "PROG[PID]: MSG"
+    and, whole with its priority, to .raw."""
+
+    LINE = re.compile(r"^<(\d+)>(?:[A-Z][a-z][a-z] [ \d]\d \d\d:\d\d:\d\d )?(.*)$", re.S)
+
+    def __init__(self, directory, out_path):
+        self.dir = directory
+        self.path = os.path.join(directory, "log")
+        self.out_path = out_path
+        self.raw = []
+        self.lock = threading.Lock()
+        self.sock = None
+        self.thread = None
+        self.running = False
+
+    def start(self):
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+        self.sock.bind(self.path)
+        os.chmod(self.path, 0o666)
+        self.sock.setblocking(False)
+        self.running = True
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def _run(self):
+        while self.running:
+            select.select([self.sock], [], [], 0.05)
+            self.drain()
+
+    def drain(self):
+        with self.lock:
+            if self.sock is None:
+                return
+            lines = []
+            while True:
+                try:
+                    data = self.sock.recv(65536)
+                except BlockingIOError:
+                    break
+                text = data.decode(errors="replace").rstrip("\n\0")
+                self.raw.append(text)
+                m = self.LINE.match(text)
+                lines.append((m.group(2) if m else text) + "\n")
+            if lines:
+                with open(self.out_path, "a") as f:
+                    f.write("".join(lines))
+
+    def stop(self):
+        """The syslog daemon goes away (its socket with it)."""
+        self.running = False
+        if self.thread is not None:
+            self.thread.join()
+        self.drain()
+        with self.lock:
+            if self.sock is not None:
+                self.sock.close()
+                self.sock = None
+        try:
+            os.unlink(self.path)
+        except FileNotFoundError:
+            pass
+
+
+class DaemonProc:
+    """A detached hinetd, reaped by this process (the subreaper), with the
+    part of subprocess.Popen's interface the tests use."""
+
+    def __init__(self, pid):
+        self.pid = pid
+        self.returncode = None
+
+    def poll(self):
+        if self.returncode is None:
+            try:
+                pid, status = os.waitpid(self.pid, os.WNOHANG)
+            except ChildProcessError:
+                self.returncode = -1      # not ours: gone
+                return self.returncode
+            if pid == self.pid:
+                self.returncode = os.waitstatus_to_exitcode(status)
+        return self.returncode
+
+    def wait(self, timeout=None):
+        deadline = None if timeout is None else time.time() + timeout
+        while self.poll() is None:
+            if deadline is not None and time.time() > deadline:
+                raise subprocess.TimeoutExpired(["hinetd"], timeout)
+            time.sleep(0.01)
+        return self.returncode
+
+    def send_signal(self, sig):
+        if self.poll() is None:
+            os.kill(self.pid, sig)
+
+    def terminate(self):
+        self.send_signal(signal.SIGTERM)
+
+    def kill(self):
+        self.send_signal(signal.SIGKILL)
 
 
 def setup_namespace():
@@ -30,6 +199,10 @@ def setup_namespace():
         print("SKIP: run through ctest (needs a private network namespace)")
         sys.exit(SKIP)
     subprocess.run(["ip", "link", "set", "lo", "up"], check=True)
+    # A detached daemon is re-parented to us, and reaped by us (DaemonProc).
+    _check(_libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0), "PR_SET_CHILD_SUBREAPER")
+    # Always: a test may run one daemon as deployed in either mode.
+    _private_dev()
 
 
 def _die_with_parent():
@@ -43,8 +216,8 @@ STARTED = []     # every daemon a test started, stopped by the runner after it
 
 class Hinetd:
     def __init__(self, inetd_conf="", policy=None, allow=None, deny=None,
-                 user="nobody", extra=None, listener=None, nofile=None,
-                 pass_fds=()):
+                 user=None, extra=None, listener=None, nofile=None,
+                 pass_fds=(), env=None, mode=None):
         self.dir = tempfile.mkdtemp(prefix="hinetd-test-")
         os.chmod(self.dir, 0o755)
         self.conf = self.write("inetd.conf", inetd_conf)
@@ -65,6 +238,9 @@ class Hinetd:
         self.listener = listener
         self.nofile = nofile      # RLIMIT_NOFILE (soft and hard) for the daemon
         self.pass_fds = tuple(pass_fds)   # left open across the daemon's exec
+        self.env = env            # extra environment for the daemon
+        self.mode = mode or MODE
+        self.sink = None
         self.proc = None
 
     def write(self, name, text):
@@ -74,21 +250,53 @@ class Hinetd:
         return path
 
     def args(self):
-        a = [HINETD, "-d", "-f", self.conf, "-s", self.policy_dir,
-             "-A", self.allow, "-D", self.deny, "-p", self.pidfile,
-             "-u", self.user]
+        a = [HINETD] + (["-d"] if self.mode == "debug" else []) + [
+             "-f", self.conf, "-s", self.policy_dir,
+             "-A", self.allow, "-D", self.deny, "-p", self.pidfile]
+        if self.user:
+            a += ["-u", self.user]
         if self.listener:
             a += ["-L", self.listener]
         return a + self.extra
 
+    def detaches(self):
+        """Without -d hinetd detaches, unless a service manager runs it."""
+        return self.mode == "syslog" and "NOTIFY_SOCKET" not in (self.env or {})
+
     def start(self, wait_ready=True):
-        self.logf = open(self.logpath, "w")
-        self.proc = subprocess.Popen(self.args(), stdout=self.logf,
+        open(self.logpath, "a").close()
+        # Appending: the daemon's stderr and the syslog sink share the file.
+        self.logf = open(self.logpath, "a")
+        argv = self.args()
+        if self.mode == "syslog":
+            # A mount namespace of the daemon's own, where /dev/log leads
+            # to this daemon's sink; unshare execs, so the pid is hinetd's.
+            self.syslog_dir = os.path.join(self.dir, "syslog")
+            os.makedirs(self.syslog_dir, exist_ok=True)
+            self.sink = SyslogSink(self.syslog_dir, self.logpath)
+            self.sink.start()
+            argv = ["unshare", "--mount", "--propagation", "private", "--",
+                    "sh", "-c", 'mount --bind "$0" %s && exec "$@"' % DEVLOG_DIR,
+                    self.syslog_dir] + argv
+        env = None
+        if self.env:
+            env = dict(os.environ)
+            env.update(self.env)
+        self.proc = subprocess.Popen(argv, stdout=self.logf,
                                      stderr=subprocess.STDOUT,
                                      stdin=subprocess.DEVNULL,
                                      pass_fds=self.pass_fds,
-                                     preexec_fn=self._preexec)
+                                     preexec_fn=self._preexec, env=env)
         STARTED.append(self)
+        if self.detaches():
+            # The parent returns once the daemon serves (0) or failed.
+            try:
+                rc = self.proc.wait(15)
+            except subprocess.TimeoutExpired:
+                raise AssertionError("hinetd did not detach:\n" + self.log())
+            if rc == 0:
+                with open(self.pidfile) as f:
+                    self.proc = DaemonProc(int(f.read()))
         if wait_ready:
             self.wait_log(r"ready: ", timeout=10)
         return self
@@ -102,6 +310,8 @@ class Hinetd:
             resource.setrlimit(resource.RLIMIT_NOFILE, (self.nofile, self.nofile))
 
     def log(self):
+        if self.sink is not None:
+            self.sink.drain()
         with open(self.logpath) as f:
             return f.read()
 
@@ -117,6 +327,7 @@ class Hinetd:
 
     def stop(self, sig=signal.SIGTERM, timeout=10):
         if self.proc is None or self.proc.poll() is not None:
+            self._sink_stop()
             return self.proc.returncode if self.proc else None
         self.proc.send_signal(sig)
         try:
@@ -125,6 +336,13 @@ class Hinetd:
             self.proc.kill()
             self.proc.wait()
             raise AssertionError("hinetd did not stop on signal %d" % sig)
+        finally:
+            self._sink_stop()
+
+    def _sink_stop(self):
+        if self.sink is not None:
+            time.sleep(0.05)       # the last lines are in flight
+            self.sink.drain()
 
     def listener_pid(self):
         """The hinetd-listener child of this hinetd."""
@@ -150,14 +368,15 @@ def stop_all():
     """Stop, by pid, every daemon this test started and is still running."""
     while STARTED:
         h = STARTED.pop()
-        if h.proc is None or h.proc.poll() is not None:
-            continue
-        h.proc.terminate()
-        try:
-            h.proc.wait(5)
-        except subprocess.TimeoutExpired:
-            h.proc.kill()
-            h.proc.wait()
+        if h.proc is not None and h.proc.poll() is None:
+            h.proc.terminate()
+            try:
+                h.proc.wait(5)
+            except subprocess.TimeoutExpired:
+                h.proc.kill()
+                h.proc.wait()
+        if h.sink is not None:
+            h.sink.stop()
 
 
 def children_of(pid):
