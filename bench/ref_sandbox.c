@@ -16,9 +16,10 @@
  * built once with libseccomp (same attributes as hinetd: foreign ABIs
  * killed, binary-tree optimisation), exported as BPF, and installed in each
  * child with one seccomp() call.  The child then does what hinetd's does:
- * setsid, stdio = socket, close_range, bounding set emptied, securebits
- * locked, setgroups/setresgid/setresuid, capset to nothing, no_new_privs,
- * seccomp, execve.  Comparing hinetd with it isolates the cost of privilege
+ * a Landlock domain scoped for signals and abstract sockets, setsid, stdio
+ * = socket, close_range, bounding set emptied, securebits locked,
+ * setgroups/setresgid/setresuid, not dumpable, capset to nothing,
+ * no_new_privs, seccomp, execve.  Comparing hinetd with it isolates the cost of privilege
  * separation; comparing it with ref_spawn shows the cost of the sandbox
  * itself, which no sandboxing server can avoid.
  */
@@ -46,6 +47,7 @@ struct spawn_args {
 	char **argv;
 	char **envp;
 	int last_cap;
+	int landlock_fd;                /* scope-only ruleset, or -1 */
 	struct sock_fprog prog;
 	struct __user_cap_header_struct hdr;
 	struct __user_cap_data_struct data[2];
@@ -58,7 +60,7 @@ sys(long nr, long a, long b, long c, long d)
 }
 
 /* --cost: the steps are timed in groups. */
-enum { T_FDS, T_BSET, T_CREDS, T_NNP, T_SECCOMP, T_N };
+enum { T_LANDLOCK, T_FDS, T_BSET, T_CREDS, T_NNP, T_SECCOMP, T_N };
 
 static double
 now_us(void)
@@ -78,6 +80,10 @@ confine(const struct spawn_args *a, double *stamp)
 {
 #define STAMP(i) do { if (stamp != NULL) stamp[i] = now_us(); } while (0)
 	STAMP(0);
+	if (a->landlock_fd >= 0 &&
+	    sys(SYS_landlock_restrict_self, a->landlock_fd, 0, 0, 0) < 0)
+		return -1;
+	STAMP(T_LANDLOCK + 1);
 	if (sys(SYS_setsid, 0, 0, 0, 0) < 0 ||
 	    sys(SYS_dup3, a->sock, 0, 0, 0) < 0 ||
 	    sys(SYS_dup3, a->sock, 1, 0, 0) < 0 ||
@@ -95,6 +101,7 @@ confine(const struct spawn_args *a, double *stamp)
 	    sys(SYS_setgroups, 0, 0, 0, 0) < 0 ||
 	    sys(SYS_setresgid, a->gid, a->gid, a->gid, 0) < 0 ||
 	    sys(SYS_setresuid, a->uid, a->uid, a->uid, 0) < 0 ||
+	    sys(SYS_prctl, PR_SET_DUMPABLE, 0, 0, 0) < 0 ||
 	    sys(SYS_capset, (long)&a->hdr, (long)a->data, 0, 0) < 0)
 		return -1;
 	STAMP(T_CREDS + 1);
@@ -106,6 +113,21 @@ confine(const struct spawn_args *a, double *stamp)
 	STAMP(T_SECCOMP + 1);
 	return 0;
 #undef STAMP
+}
+
+/*
+ * hinetd's Landlock domain for every child: scoped for signals and
+ * abstract sockets (ABI 6), no file rules.  -1 where the kernel has none.
+ */
+static int
+scope_ruleset(void)
+{
+	struct { uint64_t fs, net, scoped; } attr = { 0, 0, 3 };
+	long abi = syscall(SYS_landlock_create_ruleset, NULL, 0, 1UL);
+
+	if (abi < 6)
+		return -1;
+	return (int)syscall(SYS_landlock_create_ruleset, &attr, sizeof(attr), 0);
 }
 
 static int
@@ -124,8 +146,9 @@ child(void *arg)
 
 /* --cost: the child confines itself, timing each group, and exits. */
 static const char *const t_name[T_N] = {
-	"setsid + stdio + close_range", "bounding set (one prctl per capability)",
-	"securebits + setgroups/setresgid/setresuid + capset", "no_new_privs",
+	"Landlock scope (restrict_self)", "setsid + stdio + close_range", "bounding set (one prctl per capability)",
+	"securebits + setgroups/setresgid/setresuid + dumpable + capset",
+	"no_new_privs",
 	"seccomp filter",
 };
 
@@ -302,6 +325,7 @@ main(int argc, char **argv)
 	    a.last_cap++)
 		;
 	build_filter(argv[5], &a.prog);
+	a.landlock_fd = scope_ruleset();
 	if (costn > 0) {
 		cost(&a, costn);
 		return 0;

@@ -103,7 +103,7 @@ msg() { echo "bench: $*" >&2; }
 
 build_tools() {
 	local need=0 f
-	for f in loadgen ref_fork ref_spawn ref_sandbox ref_inline oneline; do
+	for f in loadgen ref_fork ref_spawn ref_sandbox ref_inline oneline syslog_sink; do
 		if [ ! -x "$TOOLS/$f" ] || [ "$BENCH_DIR/$f.c" -nt "$TOOLS/$f" ] ||
 		    [ "$BENCH_DIR/ref_common.h" -nt "$TOOLS/$f" ]; then
 			need=1
@@ -116,6 +116,7 @@ build_tools() {
 	gcc -O2 -Wall -Wextra -o "$TOOLS/ref_spawn" "$BENCH_DIR/ref_spawn.c" &&
 	gcc -O2 -Wall -Wextra -o "$TOOLS/ref_sandbox" "$BENCH_DIR/ref_sandbox.c" -lseccomp &&
 	gcc -O2 -Wall -Wextra -o "$TOOLS/ref_inline" "$BENCH_DIR/ref_inline.c" &&
+	gcc -O2 -Wall -Wextra -o "$TOOLS/syslog_sink" "$BENCH_DIR/syslog_sink.c" &&
 	gcc -static -O2 -Wall -Wextra -o "$TOOLS/oneline" "$BENCH_DIR/oneline.c" ||
 		{ msg "tool build failed"; exit 1; }
 }
@@ -289,6 +290,35 @@ mount --bind "$SERVICES" /etc/services || { msg "cannot bind-mount a private /et
 mount -t tmpfs -o size=4m,mode=755 hinetd-bench-run /run || { msg "cannot mount a private /run"; exit 1; }
 write_services 1 2 3
 
+# A /dev of this run's own, with a /dev/log: servers run as deployed log to
+# syslog, and syslog_sink reads and discards every line (the machine may
+# have no syslog daemon, and a real one's cost is not what is measured).
+# The machine's device nodes and directories are bound into a tmpfs.
+private_dev() {
+	local old="$WORK/dev.orig" e name
+	mkdir -p "$old"
+	mount --rbind /dev "$old" || return 1
+	mount -t tmpfs -o size=1m,mode=755 hinetd-bench-dev /dev || return 1
+	for e in "$old"/* "$old"/.[!.]*; do
+		[ -e "$e" ] || [ -L "$e" ] || continue
+		name=${e##*/}
+		[ "$name" = log ] && continue
+		if [ -L "$e" ]; then
+			cp -P "$e" "/dev/$name"
+		elif [ -d "$e" ]; then
+			mkdir "/dev/$name" && mount --rbind "$e" "/dev/$name"
+		else
+			: >"/dev/$name" && mount --bind "$e" "/dev/$name"
+		fi
+	done
+}
+private_dev || { msg "cannot make a private /dev with a /dev/log"; exit 1; }
+setsid "$TOOLS/syslog_sink" /dev/log </dev/null >>"$LOGS/syslog.log" 2>&1 &
+SINK_PID=$!
+track "$SINK_PID" syslog_sink
+for _ in $(seq 50); do [ -S /dev/log ] && break; sleep 0.02; done
+[ -S /dev/log ] || { msg "syslog_sink did not start (see $LOGS/syslog.log)"; exit 1; }
+
 # --- ports -----------------------------------------------------------------------
 NEXT_PORT=21000
 # listening_ports: every TCP port in LISTEN state (any address), one a line.
@@ -337,14 +367,17 @@ mem_detail() {
 listener_of() { children_of "$1" | awk '$2 ~ /^hinetd-listen/ { print $1; exit }'; }
 
 # --- servers -----------------------------------------------------------------------
-EXEC_SERVERS="ref_fork ref_spawn ref_sandbox hinetd openbsd-inetd xinetd inetutils-inetd busybox-inetd tcpserver"
-BUILTIN_SERVERS="ref_inline hinetd openbsd-inetd xinetd inetutils-inetd busybox-inetd"
+# hinetd runs as deployed (detached, logging every connection to syslog);
+# hinetd-d is the same daemon with -d (foreground, log lines on stderr,
+# batched), for comparison.  Neither is a peer of the other.
+EXEC_SERVERS="ref_fork ref_spawn ref_sandbox hinetd hinetd-d openbsd-inetd xinetd inetutils-inetd busybox-inetd tcpserver"
+BUILTIN_SERVERS="ref_inline hinetd hinetd-d openbsd-inetd xinetd inetutils-inetd busybox-inetd"
 declare -A SKIP=()	# name -> reason
 
 bin_of() {
 	case "$1" in
 	ref_fork | ref_spawn | ref_sandbox | ref_inline) echo "$TOOLS/$1" ;;
-	hinetd) echo "$HINETD" ;;
+	hinetd | hinetd-d) echo "$HINETD" ;;
 	openbsd-inetd) echo "$OBSD" ;;
 	xinetd) echo "$XINETD" ;;
 	inetutils-inetd) echo "$IUTILS" ;;
@@ -373,9 +406,24 @@ hinetd_files() {	# DIR: policy dir, hosts files
 		EOF
 	fi
 }
-hinetd_cmd() {	# DIR CONF
-	echo "$HINETD" -d -f "$2" -s "$1/policy" -A "$1/hosts.allow" -D "$1/hosts.deny" \
-		-p "$1/hinetd.pid" -u nobody
+hinetd_cmd() {	# DIR CONF [-d]
+	echo "$HINETD" ${3:-} -f "$2" -s "$1/policy" -A "$1/hosts.allow" -D "$1/hosts.deny" \
+		-p "$1/hinetd.pid"
+}
+# hinetd_launch DIR CONF LOG [-d] -> LAUNCH_PID.  As deployed, hinetd
+# detaches and its command returns once it serves (0) or failed; its pid
+# is then in the pid file.  With -d it stays in the foreground: started in
+# the background, its pid is $!.  Either way in a session of its own.
+hinetd_launch() {
+	LAUNCH_PID=""
+	rm -f "$1/hinetd.pid"
+	if [ "${4:-}" = -d ]; then
+		setsid $(hinetd_cmd "$1" "$2" -d) </dev/null >>"$3" 2>&1 &
+		LAUNCH_PID=$!
+	else
+		setsid $(hinetd_cmd "$1" "$2") </dev/null >>"$3" 2>&1 || return 1
+		LAUNCH_PID=$(cat "$1/hinetd.pid" 2>/dev/null) || return 1
+	fi
 }
 
 # start_server NAME MODE PORT [full] -> SRV_PID (0 = ready)
@@ -409,7 +457,7 @@ start_server() {
 	ref_inline)
 		setsid "$TOOLS/ref_inline" "$port" </dev/null >>"$log" 2>&1 &
 		SRV_PID=$! ;;
-	hinetd)
+	hinetd | hinetd-d)
 		hinetd_files "$d"
 		conf="$d/inetd.conf"
 		if [ "$mode" = exec ]; then
@@ -417,8 +465,8 @@ start_server() {
 		else
 			echo "127.0.0.1:daytime stream tcp nowait root internal" >"$conf"
 		fi
-		setsid $(hinetd_cmd "$d" "$conf") </dev/null >>"$log" 2>&1 &
-		SRV_PID=$! ;;
+		hinetd_launch "$d" "$conf" "$log" "$([ "$name" = hinetd-d ] && echo -d)" || return 1
+		SRV_PID=$LAUNCH_PID ;;
 	openbsd-inetd | inetutils-inetd | busybox-inetd)
 		conf="$d/inetd.conf"
 		if [ "$mode" = exec ]; then
@@ -565,7 +613,7 @@ export HINETD_NO_DEFAULTS=0
 for s in $EXEC_SERVERS $BUILTIN_SERVERS; do
 	[ -n "${SKIP[$s]:-}" ] && continue
 	b=$(bin_of "$s")
-	if [ "$s" != hinetd ] && [ ! -x "$b" ]; then
+	if [ "$s" != hinetd ] && [ "$s" != hinetd-d ] && [ ! -x "$b" ]; then
 		SKIP[$s]="not available ($b missing; see $LOGS/peers-setup.log)"
 	fi
 	if [ -n "$ONLY" ] && [[ ",$ONLY,ref_fork,ref_spawn,ref_sandbox,ref_inline," != *",$s,"* ]]; then
@@ -573,6 +621,7 @@ for s in $EXEC_SERVERS $BUILTIN_SERVERS; do
 	fi
 done
 [ -z "${SKIP[hinetd]:-}" ] && check_hinetd
+[ -n "${SKIP[hinetd]:-}" ] && [ -z "${SKIP[hinetd-d]:-}" ] && SKIP[hinetd-d]=${SKIP[hinetd]}
 
 # ref_sandbox denies what hinetd's default seccomp profile denies, read from
 # `hinetd -T -j` for the exec'd service (so the two filters match).
@@ -702,7 +751,7 @@ report() {
 						CHK = CHK sprintf("  exec'\''d, %2d clients: %sx ref_sandbox (the same sandbox without privilege separation; for information)\n", c, fmt(r3))
 				} else
 					CHK = CHK sprintf("  built-in, %2d clients: %sx ref_inline (target >= 0.95): %s\n", c, fmt(r1), r1 >= 0.95 ? "PASS" : "FAIL")
-			} else if (mode == "exec" && s !~ /^ref_/ && r1 > BEST[c]) { BEST[c] = r1; BESTNAME[c] = s }
+			} else if (mode == "exec" && s !~ /^ref_/ && s !~ /^hinetd/ && r1 > BEST[c]) { BEST[c] = r1; BESTNAME[c] = s }
 		}
 	}
 	END {
@@ -726,7 +775,7 @@ report() {
 				line = ""
 				np = split(exec_order, P, " ")
 				for (i = 1; i <= np; i++) {
-					if (P[i] ~ /^ref_/ || P[i] == "hinetd") continue
+					if (P[i] ~ /^ref_/ || P[i] ~ /^hinetd/) continue
 					kh = "exec" SUBSEP C[j] SUBSEP "hinetd"; kp = "exec" SUBSEP C[j] SUBSEP P[i]
 					won = tot = 0
 					for (r in REPS) if ((kh, r) in CPS && (kp, r) in CPS) { tot++; if (CPS[kh, r] > CPS[kp, r]) won++ }
@@ -745,8 +794,9 @@ extra() { echo "$*" | tee -a "$EXTRAS_OUT" >&2; }
 # start hinetd with CONF in DIR (all limits raised); sets HPID
 start_hinetd_raw() {	# DIR CONF LOG
 	hinetd_files "$1"
-	setsid $(hinetd_cmd "$1" "$2") </dev/null >>"$3" 2>&1 &
-	HPID=$!
+	HPID=0
+	hinetd_launch "$1" "$2" "$3" || return 1
+	HPID=$LAUNCH_PID
 	track "$HPID" hinetd
 }
 stop_hinetd_raw() {
