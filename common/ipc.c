@@ -106,6 +106,70 @@ ipc_send_many(int sock, const void *msgs, size_t len, size_t n)
 	return k;
 }
 
+/*
+ * A descriptor from the other side, made safe to close at once: the close
+ * that drops the last reference must never wait.  A socket's linger is
+ * switched off (a TCP socket with SO_LINGER and unsent data would hold
+ * close() for as long as it says).  A UNIX socket may hold descriptors of
+ * its own in its queue, which its last close would release the same way:
+ * its queue is read (a bounded number of packets, to a bounded depth) and
+ * every descriptor found is defused and closed.  Anything else (a pipe, a
+ * file the other side could open) closes at once.
+ */
+#define IPC_SCM_MAX_FD 253      /* the kernel's SCM_MAX_FD: most per packet */
+#define DEFUSE_DEPTH   4        /* the kernel nests UNIX descriptors no deeper */
+#define DEFUSE_PACKETS 64
+
+static void defuse_fds(struct msghdr *mh, int depth);
+
+static void
+defuse(int fd, int depth)
+{
+	const struct linger off = { .l_onoff = 0, .l_linger = 0 };
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+
+	if (getsockname(fd, (struct sockaddr *)&ss, &len) == -1)
+		return;                         /* not a socket */
+	(void)setsockopt(fd, SOL_SOCKET, SO_LINGER, &off, sizeof(off));
+	if (ss.ss_family != AF_UNIX || depth >= DEFUSE_DEPTH)
+		return;
+	for (int i = 0; i < DEFUSE_PACKETS; i++) {
+		char buf[256];
+		union {
+			struct cmsghdr hdr;
+			char buf[CMSG_SPACE(sizeof(int) * IPC_SCM_MAX_FD)];
+		} cm;
+		struct iovec iov = { .iov_base = buf, .iov_len = sizeof(buf) };
+		struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1,
+		    .msg_control = cm.buf, .msg_controllen = sizeof(cm.buf) };
+
+		if (recvmsg(fd, &mh, MSG_DONTWAIT | MSG_CMSG_CLOEXEC) <= 0)
+			break;
+		defuse_fds(&mh, depth + 1);
+	}
+}
+
+/* Defuse and close every descriptor a received packet carries. */
+static void
+defuse_fds(struct msghdr *mh, int depth)
+{
+	if (mh->msg_controllen == 0)
+		return;
+	for (struct cmsghdr *c = CMSG_FIRSTHDR(mh); c != NULL; c = CMSG_NXTHDR(mh, c)) {
+		if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS ||
+		    c->cmsg_len < CMSG_LEN(0))
+			continue;
+		size_t cnt = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+		for (size_t i = 0; i < cnt; i++) {
+			int fd;
+			memcpy(&fd, CMSG_DATA(c) + i * sizeof(int), sizeof(int));
+			defuse(fd, depth);
+			close(fd);
+		}
+	}
+}
+
 /* One received packet's descriptors and flags into m (ipc_recv_many). */
 static void
 msg_take(struct ipc_msg *m, struct msghdr *mh, size_t n)
@@ -123,6 +187,7 @@ msg_take(struct ipc_msg *m, struct msghdr *mh, size_t n)
 		for (size_t i = 0; i < cnt; i++) {
 			int fd;
 			memcpy(&fd, CMSG_DATA(c) + i * sizeof(int), sizeof(int));
+			defuse(fd, 0);
 			if (m->nfds < IPC_FDS_MAX)
 				m->fds[m->nfds++] = fd;
 			else
@@ -134,9 +199,16 @@ msg_take(struct ipc_msg *m, struct msghdr *mh, size_t n)
 int
 ipc_recv_many(int sock, struct ipc_msg *m, int n)
 {
-	union cmsg_space {
+	/*
+	 * Room for as many descriptors as one packet can carry (SCM_MAX_FD),
+	 * not only for the most a type allows: those the buffer had no room
+	 * for, the kernel would release itself, in our close path, before we
+	 * could defuse them.  Excess ones are defused and closed (msg_take).
+	 * Static (32 KiB): each process receives in one thread only.
+	 */
+	static union cmsg_space {
 		struct cmsghdr hdr;
-		char buf[CMSG_SPACE(sizeof(int) * IPC_FDS_MAX)];
+		char buf[CMSG_SPACE(sizeof(int) * IPC_SCM_MAX_FD)];
 	} cmsgbuf[IPC_RECV_BATCH];
 	struct mmsghdr mm[IPC_RECV_BATCH];
 	struct iovec iov[IPC_RECV_BATCH];

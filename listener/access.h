@@ -11,6 +11,7 @@
 
 #include "listener/listener.h"
 #include "policy/hosts_access.h"
+#include "policy/xinetd_access.h"
 
 /* Connections parked on a look-up, all services together. */
 #define ACCESS_PARKED_MAX  1024
@@ -24,11 +25,6 @@ struct src_count;
  */
 void access_start(struct lservice *ls, int fd, const struct sockaddr *peer,
          socklen_t peerlen, struct src_count *src);
-
-/* access_xinetd.c */
-enum xa_result { XA_ADMIT = 0, XA_DENY, XA_NEED_NAME };
-enum xa_result xinetd_access(const struct service *svc,
-         const struct ha_endpoint *client, enum svc_attr *why);
 
 /* conn.c: an admitted connection, with the facts its decision used (the
  * confirmed name and ident user are handed to privd, with the look-up

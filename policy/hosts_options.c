@@ -461,17 +461,23 @@ ep_info(const struct ha_endpoint *e)
 	return e->name_state == HA_NAME_KNOWN ? e->name : ep_addr(e);
 }
 
+/*
+ * With safe (an expansion: text a client or its DNS chose), tcpd's rule:
+ * a character outside its safe set becomes '_'.  And a leading '-' too:
+ * the text reaches `sh -c` and the programs it runs, where a word that
+ * begins with '-' is read as an option, not as data.
+ */
 static int
 append(char *out, size_t outlen, size_t *len, const char *s, int safe)
 {
 	static const char ok[] = "1234567890!@%-_=+:,./"
 	    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
 
-	for (; *s != '\0'; s++) {
+	for (const char *p = s; *p != '\0'; p++) {
 		if (*len + 1 >= outlen)
 			return -1;
-		out[(*len)++] = (!safe || (*s != '\0' && strchr(ok, *s) != NULL)) ?
-		    *s : '_';
+		out[(*len)++] = (!safe || (strchr(ok, *p) != NULL &&
+		    !(p == s && *p == '-'))) ? *p : '_';
 	}
 	out[*len] = '\0';
 	return 0;

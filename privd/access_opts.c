@@ -20,6 +20,7 @@
 #include "privd/privd.h"
 #include "privd/spawn_prefilter.h"
 #include "policy/hosts_access.h"
+#include "policy/xinetd_access.h"
 #include "common/log.h"
 #include "common/names.h"
 #include "common/util.h"
@@ -233,6 +234,35 @@ request_from(struct ha_request *req, const struct service *svc,
 }
 
 /*
+ * The service's only_from and no_access, decided again on privd's facts:
+ * the client's address from the socket, its name only as the listener
+ * reported it (a name entry it did not report is a refusal: an honest
+ * listener looks the name up when a list needs it).  NULL: admitted.
+ */
+static int
+xinetd_recheck(const struct service *svc, const struct ha_request *req,
+    char *why, size_t whylen)
+{
+	enum svc_attr attr = ATTR_ONLY_FROM;
+	const struct origin *o;
+
+	switch (xinetd_access(svc, &req->client, &attr)) {
+	case XA_ADMIT:
+		return 0;
+	case XA_DENY:
+		o = &svc->origin[attr];
+		snprintf(why, whylen, "listener admitted a client the service's "
+		    "%s refuses (%s:%d)", attr == ATTR_NO_ACCESS ? "no_access" :
+		    "only_from", o->file != NULL ? o->file : "-", o->line);
+		return -1;
+	default:
+		snprintf(why, whylen, "listener did not report the host name "
+		    "the service's only_from or no_access needs");
+		return -1;
+	}
+}
+
+/*
  * ACCESS_DENIED also when the listener's facts fail the checks above:
  * conn_spawn rejects both as bad messages.
  */
@@ -248,6 +278,7 @@ access_recheck(const struct config *cfg, const struct service *svc,
 	enum ha_status st = HA_GRANT;
 	char value[HA_EXPAND_MAX];
 	const char *bad;
+	int hosts, lists;
 
 	a->plan = *base;
 	a->nenv = 0;
@@ -258,8 +289,11 @@ access_recheck(const struct config *cfg, const struct service *svc,
 		snprintf(why, whylen, "%s", bad);
 		return ACCESS_DENIED;
 	}
-	if ((svc->flags & SVC_FLAG_NOLIBWRAP) ||
-	    (cfg->allow_table == NULL && cfg->deny_table == NULL))
+	hosts = !(svc->flags & SVC_FLAG_NOLIBWRAP) &&
+	    (cfg->allow_table != NULL || cfg->deny_table != NULL);
+	lists = svc->only_from_set || svc->only_from.n > 0 ||
+	    svc->no_access.n > 0;
+	if (!hosts && !lists)
 		return ACCESS_OK;
 
 	if ((bad = request_from(&req, svc, m, local, locallen, peer,
@@ -267,6 +301,11 @@ access_recheck(const struct config *cfg, const struct service *svc,
 		snprintf(why, whylen, "%s", bad);
 		return ACCESS_DENIED;
 	}
+	/* Both must admit (the order changes nothing a client can see). */
+	if (lists && xinetd_recheck(svc, &req, why, whylen) == -1)
+		return ACCESS_DENIED;
+	if (!hosts)
+		return ACCESS_OK;
 	/* privd looks nothing up: a fact not reported is unknown. */
 	st = ha_eval_known(cfg->allow_table, cfg->deny_table, &req, &dec);
 	if (st != HA_GRANT && st != HA_DELEGATE) {

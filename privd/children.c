@@ -140,6 +140,51 @@ children_count(void)
  * the service id, identifies it) and tell the current listener, whichever
  * listener asked for the child.  Returns 1 if reported.
  */
+void
+children_release(uint32_t gen, uint32_t svc_id, int spawn_opt)
+{
+	struct generation *g = privd.cur;
+
+	if (privd.live_children > 0)
+		privd.live_children--;
+	if (!spawn_opt && g != NULL && gen == g->gen && svc_id < g->cfg->nsvcs &&
+	    g->live[svc_id] > 0)
+		g->live[svc_id]--;
+}
+
+int
+children_same_client(const union child_addr *a, socklen_t alen,
+    const struct sockaddr_storage *b, socklen_t blen)
+{
+	if (alen == 0 || blen == 0 || a->sa.sa_family != b->ss_family)
+		return 0;
+	if (b->ss_family == AF_INET)
+		return a->in4.sin_addr.s_addr ==
+		    ((const struct sockaddr_in *)b)->sin_addr.s_addr;
+	return b->ss_family == AF_INET6 && memcmp(&a->in6.sin6_addr,
+	    &((const struct sockaddr_in6 *)b)->sin6_addr,
+	    sizeof(a->in6.sin6_addr)) == 0;
+}
+
+/*
+ * A walk over the table: only for a service with a per_source limit, and
+ * bounded by privd's cap on live children.
+ */
+unsigned
+children_from(uint32_t gen, uint32_t svc_id, const struct sockaddr_storage *peer,
+    socklen_t peerlen)
+{
+	unsigned n = 0;
+
+	for (size_t i = 0; i < tab_cap; i++)
+		if (tab[i].pid != 0 && !tab[i].spawn_opt && tab[i].gen == gen &&
+		    tab[i].svc_id == svc_id &&
+		    children_same_client(&tab[i].peer, tab[i].peerlen, peer,
+		    peerlen))
+			n++;
+	return n;
+}
+
 static int
 wait_child_ended(struct child *c, int status)
 {
@@ -166,8 +211,7 @@ child_ended(struct child *c, int status)
 {
 	struct generation *g = privd.cur;
 
-	if (privd.live_children > 0)
-		privd.live_children--;
+	children_release(c->gen, c->svc_id, c->spawn_opt);
 	if (c->wait_svc && wait_child_ended(c, status))
 		return;
 	if (!c->spawn_opt && c->epoch == privd.listener.epoch && privd.listener.pid > 0 &&
@@ -349,10 +393,9 @@ children_reap(void)
 			/* Dead: its pipe is closed, the status is there now. */
 			child_resolve(c, 1);
 		}
-		if (c->quiet) {         /* exec failed: already reported */
-			if (privd.live_children > 0)
-				privd.live_children--;
-		} else
+		if (c->quiet)           /* exec failed: already reported */
+			children_release(c->gen, c->svc_id, c->spawn_opt);
+		else
 			child_ended(c, status);
 		children_del(c);
 	}

@@ -306,6 +306,48 @@ spawn_options(const struct service *svc, const struct access_apply *a,
 	}
 }
 
+/* Is the pending spawn pd one of service id of g, from this client? */
+static int
+pending_from(const struct pending *pd, uint32_t gen, uint32_t id,
+    const struct sockaddr_storage *peer, socklen_t peerlen)
+{
+	return pd->tmpl.gen == gen && pd->tmpl.svc_id == id &&
+	    children_same_client(&pd->tmpl.peer, pd->tmpl.peerlen, peer, peerlen);
+}
+
+/*
+ * The service's instances and per_source, counted by privd itself
+ * (children begun and not yet collected included).  An honest listener
+ * never asks past them: privd releases its count when it reaps a child,
+ * before it reports the exit that lets the listener release its own.  So
+ * a request past one is a bad message.  NULL, or why (in buf).
+ */
+static const char *
+check_limits(const struct service *svc, const struct generation *g,
+    uint32_t id, const struct sockaddr_storage *peer, socklen_t peerlen,
+    char *buf, size_t len)
+{
+	unsigned n;
+
+	if (svc->instances != SVC_INSTANCES_UNLIMITED && svc->instances != 0 &&
+	    g->live[id] >= svc->instances) {
+		snprintf(buf, len, "limit=instances: the service's %u children "
+		    "run already", svc->instances);
+		return buf;
+	}
+	if (svc->per_source == 0 || peerlen == 0)
+		return NULL;
+	n = children_from(g->gen, id, peer, peerlen);
+	for (size_t i = 0; i < npending; i++)
+		n += (unsigned)pending_from(&pending[(pend_head + i) % PENDING_MAX],
+		    g->gen, id, peer, peerlen);
+	if (n < svc->per_source)
+		return NULL;
+	snprintf(buf, len, "limit=per_source: %u children run for this client "
+	    "already", svc->per_source);
+	return buf;
+}
+
 /* privd's global cap: if no child may be added, say so and drop the request. */
 static int
 children_full(const struct service *svc, const struct ipc_spawn *m, int fd,
@@ -402,6 +444,9 @@ conn_spawn(const struct ipc_spawn *m, int fd, int is_wait)
 		return;
 	}
 	plan = &apply.plan;
+	if (!is_wait && (why = check_limits(svc, g, m->svc_id, &peer, peerlen,
+	    whybuf, sizeof(whybuf))) != NULL)
+		return reject(m, fd, why);
 
 	/* A hard cap: checked for the server before and after its options. */
 	if (children_full(svc, m, fd, is_wait, &peer, peerlen))
@@ -440,6 +485,7 @@ conn_spawn(const struct ipc_spawn *m, int fd, int is_wait)
 	pd->fd = -1;                    /* closed by the spawn, after its clone */
 	npending++;
 	privd.live_children++;          /* held for it: the cap counts it */
+	g->live[m->svc_id]++;           /* and its service's instances */
 	/* A wait service's socket is busy from now: never two at once. */
 	if (is_wait || npending == PENDING_MAX)
 		conn_spawn_collect(1);
@@ -479,7 +525,7 @@ spawn_finish(struct pending *pd)
 	pid_t pid;
 
 	if ((pid = spawn_end(&pd->h, &status_fd, &err)) == -1) {
-		privd.live_children--;
+		children_release(pd->tmpl.gen, pd->tmpl.svc_id, 0);
 		return spawn_failed(pd, err);
 	}
 	c = children_add(pid);

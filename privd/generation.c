@@ -9,6 +9,7 @@
 #include "common/util.h"
 
 #include <stdlib.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 static uint32_t next_gen = 1;
@@ -32,6 +33,7 @@ generation_load(struct generation *old, struct diag *d)
 	g->plans = xcalloc(cfg->nsvcs, sizeof(*g->plans));
 	g->socks = xcalloc(cfg->nsvcs, sizeof(*g->socks));
 	g->wait_pid = xcalloc(cfg->nsvcs, sizeof(*g->wait_pid));
+	g->live = xcalloc(cfg->nsvcs, sizeof(*g->live));
 	for (i = 0; i < cfg->nsvcs; i++)
 		g->socks[i] = -1;
 	for (i = 0; i < cfg->nsvcs; i++) {
@@ -60,13 +62,24 @@ generation_has_sock(const struct generation *g, int fd)
 	return 0;
 }
 
-/* Close g's sockets except those `keep` holds too; forget them all. */
+/*
+ * Close g's sockets except those `keep` holds too; forget them all.  A
+ * socket that goes is shut down first: a retired listener may still hold
+ * a copy (a hostile one need not close it when told to retire), and the
+ * shutdown ends the listening socket for every holder, so a removed port
+ * stops answering when the reload is done.  Not a wait service's whose
+ * server still runs: it holds the socket, and running services are not
+ * touched.
+ */
 void
 generation_close_socks(struct generation *g, const struct generation *keep)
 {
 	for (size_t i = 0; i < g->cfg->nsvcs; i++) {
-		if (g->socks[i] >= 0 && !generation_has_sock(keep, g->socks[i]))
+		if (g->socks[i] >= 0 && !generation_has_sock(keep, g->socks[i])) {
+			if (g->wait_pid[i] == 0)
+				(void)shutdown(g->socks[i], SHUT_RDWR);
 			close(g->socks[i]);
+		}
 		g->socks[i] = -1;
 	}
 }
@@ -86,6 +99,7 @@ generation_free(struct generation *g, struct generation *next)
 	free(g->plans);
 	free(g->socks);
 	free(g->wait_pid);
+	free(g->live);
 	config_free(g->cfg);
 	free(g);
 }

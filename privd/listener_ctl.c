@@ -44,6 +44,7 @@
 #define CTL_SNDBUF  (8 << 20)       /* evil_listener.c (retire) assumes it */
 
 static void timer_rearm(void);
+static int  ctl_eof(void);
 
 static int
 snapshot_memfd(const struct generation *g, const int *fds)
@@ -321,11 +322,33 @@ rq_flush_log(void)
 	rq_head = 0;
 }
 
+/*
+ * Whatever is still queued on the control socket is read and its
+ * descriptors defused and closed (ipc_recv), not left to the socket's
+ * close, which would drop the last reference to them in privd without
+ * defusing them.  Bounded: the socket holds at most CTL_SNDBUF bytes.
+ */
+static void
+ctl_discard(void)
+{
+	struct ipc_msg m;
+
+	for (int i = 0; i < (CTL_SNDBUF / (int)sizeof(struct ipc_hdr)); i++) {
+		int rc = ipc_recv(privd.listener.ctl, &m);
+		if (rc == -1 && errno == EINTR)
+			continue;
+		if (rc <= 0 && !(rc == 0 && !ctl_eof()))
+			break;
+		ipc_msg_close_fds(&m);
+	}
+}
+
 static void
 ctl_close(void)
 {
 	if (privd.listener.ctl < 0)
 		return;
+	ctl_discard();
 	rq_flush_log();
 	watching_out = 0;
 	epoll_ctl(privd.epfd, EPOLL_CTL_DEL, privd.listener.ctl, NULL);

@@ -321,6 +321,13 @@ reload(void)
 	/* Old listener retired (what it sent is served, its built-in
 	 * connections go on), new one in. */
 	listener_retire();
+	/*
+	 * What the old listener sent while it retired was begun on the old
+	 * plans, perhaps on a filter thread the attach below replaces: every
+	 * such spawn is ended before the generation and the threads it refers
+	 * to are freed.
+	 */
+	conn_spawn_collect(1);
 	old = privd.cur;
 	privd.cur = g;
 	generation_free(old, g);

@@ -43,6 +43,8 @@ struct generation {
 	struct spawn_plan *plans;       /* one per service */
 	int               *socks;       /* listening socket per service */
 	pid_t             *wait_pid;    /* running child of a wait service, or 0 */
+	unsigned          *live;        /* live children per service, counted by
+	                                   privd itself (instances) */
 };
 
 struct listener_proc {
@@ -196,6 +198,16 @@ struct child {
 #define EV_TAG_SPAWN_STATUS 1u
 
 struct child *children_add(pid_t pid);
+/* Same client address (family and address; the port does not count)? */
+int           children_same_client(const union child_addr *a, socklen_t alen,
+                  const struct sockaddr_storage *b, socklen_t blen);
+/* Live children of service svc_id of generation gen from this client
+ * address (the port aside): privd's own per_source count. */
+unsigned      children_from(uint32_t gen, uint32_t svc_id,
+                  const struct sockaddr_storage *peer, socklen_t peerlen);
+/* A child is gone or never started: its place under the global cap and
+ * in its service's instances. */
+void          children_release(uint32_t gen, uint32_t svc_id, int spawn_opt);
 /* Record the client address (a socket address of at most an IPv6 one). */
 void          children_set_peer(struct child *c, const struct sockaddr_storage *peer,
                   socklen_t peerlen);

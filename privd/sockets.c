@@ -30,7 +30,15 @@ bind_one(const struct service *svc, struct diag *d)
 		    svc->name, svc->proto_name, strerror(errno));
 		return -1;
 	}
-	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
+	/*
+	 * SO_REUSEADDR only where it cannot let another user take the port:
+	 * on a listening stream socket it only allows a bind while old
+	 * connections linger in TIME_WAIT (the kernel still refuses a second
+	 * listener); on UDP it would let any user who sets it too bind the
+	 * same port and receive the service's datagrams.
+	 */
+	if (svc->socktype != SOCK_DGRAM)
+		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
 	if (svc->family == AF_INET6)
 		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &svc->v6only,
 		    sizeof(svc->v6only));

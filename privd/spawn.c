@@ -69,6 +69,7 @@
 #include "privd/rawsys.h"
 #include "policy/seccomp_eval.h"
 #include "common/log.h"
+#include "common/util.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -447,13 +448,23 @@ spawn_reaped(pid_t pid)
 	spawn_slot_release(pid);
 }
 
+/*
+ * The wait is bounded: a child stopped before its execve (any process of
+ * the service's uid may send it SIGSTOP in that window) would otherwise
+ * hold privd.  After SPAWN_RUN_WAIT_MS it is killed, and its end (the
+ * pipe's EOF: it no longer runs in privd's memory) awaited a little more.
+ */
+#define SPAWN_RUN_WAIT_MS  5000
+#define SPAWN_KILL_WAIT_MS 1000
+
 pid_t
 spawn_run(const struct spawn_plan *plan, const struct spawn_io *io,
     pid_t *pid_out, int *err, enum spawn_step *step)
 {
 	struct pollfd pfd;
+	int64_t now, deadline;
 	pid_t pid;
-	int fd, rc;
+	int fd, rc, killed = 0;
 
 	*step = STEP_NONE;
 	if ((pid = spawn_start(plan, io, &fd, err)) == -1) {
@@ -463,8 +474,23 @@ spawn_run(const struct spawn_plan *plan, const struct spawn_io *io,
 	*pid_out = pid;
 	pfd.fd = fd;
 	pfd.events = POLLIN;
-	while ((rc = spawn_status(pid, fd, err, step)) == -1)
-		(void)poll(&pfd, 1, -1);        /* EOF or a status: soon */
+	deadline = mono_ms() + SPAWN_RUN_WAIT_MS;
+	while ((rc = spawn_status(pid, fd, err, step)) == -1) {
+		if ((now = mono_ms()) >= deadline) {
+			if (killed)
+				break;          /* its slot stays busy until reaped */
+			(void)kill(pid, SIGKILL);
+			killed = 1;
+			deadline = now + SPAWN_KILL_WAIT_MS;
+			continue;
+		}
+		(void)poll(&pfd, 1, (int)(deadline - now));
+	}
 	close(fd);
+	if (killed) {
+		*step = STEP_NONE;
+		*err = ETIMEDOUT;
+		return -1;
+	}
 	return rc == 0 ? pid : -1;
 }

@@ -5,8 +5,9 @@
  *
  *   7018  suite      malformed and out-of-policy messages, one valid
  *                    connection, then a flood of bad messages
- *   7031  sockets    truncated data and control data, nonzero padding, an
- *                    invalid ident, foreign sockets (wrong local port, UDP
+ *   7031  sockets    truncated data, eight descriptors, nonzero padding, an
+ *                    invalid ident, look-up states without their strings,
+ *                    the service id one past the last, foreign sockets (wrong local port, UDP
  *                    for TCP, wrong protocol), a stale READY; one valid
  *   7032  empty      an empty packet, then holds the sockets
  *   7033  deaf       closes its control socket, then holds the sockets
@@ -15,6 +16,20 @@
  *   7037  retire     fills the control socket with reports and leaves a few
  *                    hundred more queued in privd, then reads: on reload
  *                    every one of them must come before IPC_RETIRE
+ *   7040  linger     descriptors whose last close would wait: a TCP socket
+ *                    with SO_LINGER {1, 100000} and a full send queue to a
+ *                    peer that never reads (with a bad service id), eight
+ *                    of them in one packet (more than any type carries),
+ *                    and a UNIX socket holding one in its queue
+ *   7041  limits     requests past the services' limits: five for a
+ *                    service of instances 1, three from one client for a
+ *                    service of per_source 1, one for a client only_from
+ *                    refuses, one for an address and one for a name that
+ *                    hosts.deny refuses (services 0 to 4)
+ *   7045  race       on IPC_RETIRE, a valid request for a waiting client,
+ *                    then the close (the reload's in-flight spawn)
+ *   7046  keep       on IPC_RETIRE, closes the control socket but keeps
+ *                    accepting on service 1's socket, answering "evil"
  *
  * Every mode first sends READY, as a real listener does.  Each step is
  * announced as "evil: NAME", on stderr when started with -d, else to
@@ -45,6 +60,7 @@
 
 static int ctl;
 static uint32_t gen;
+static uint32_t nsvcs;          /* services in the snapshot */
 static unsigned n_spawned, n_failed;
 static int to_stderr;
 
@@ -136,12 +152,36 @@ print_reports(void)
 	say(line);
 }
 
+/* Answer privd's liveness question; other messages are read and dropped. */
+static void
+answer_pings(int ms)
+{
+	struct pollfd pfd = { .fd = ctl, .events = POLLIN };
+	struct ipc_msg m;
+	struct ipc_hdr h;
+
+	while (ctl >= 0 && poll(&pfd, 1, ms) == 1) {
+		int rc = ipc_recv(ctl, &m);
+		if (rc <= 0)
+			break;
+		ipc_msg_close_fds(&m);
+		if (m.u.hdr.type == IPC_PING) {
+			ipc_hdr_init(&h, IPC_PONG, m.u.hdr.gen);
+			send_fast(&h, sizeof(h), NULL, 0);
+		}
+	}
+}
+
 static void
 hold(void)
 {
 	say("holding");
-	for (;;)
-		pause();
+	for (;;) {
+		if (ctl >= 0 && fcntl(ctl, F_GETFD) != -1)
+			answer_pings(1000);
+		else
+			pause();
+	}
 }
 
 /* A connected TCP socket that is none of the service's: loopback pair. */
@@ -237,6 +277,7 @@ suite(int lfd)
 	m = spawn_msg(IPC_SPAWN_CONN, 9999);
 	send_raw(&m, sizeof(m), &sp[0], 1);
 
+
 	say("stale-generation");
 	m = spawn_msg(IPC_SPAWN_CONN, 0);
 	m.hdr.gen = gen + 7;
@@ -288,7 +329,7 @@ sockets(int lfd)
 	memcpy(big, &m, sizeof(m));
 	send_raw(big, sizeof(big), NULL, 0);
 
-	say("truncated-control-data");
+	say("eight-descriptors");
 	for (int i = 0; i < 8; i++)
 		many[i] = lfd;
 	send_raw(&m, sizeof(m), many, 8);
@@ -303,6 +344,20 @@ sockets(int lfd)
 	m = spawn_msg(IPC_SPAWN_CONN, 0);
 	strcpy(m.ident, "root user;id");
 	m.user_state = 3;       /* HA_USER_KNOWN */
+	send_raw(&m, sizeof(m), &fd, 1);
+
+	say("name-known-without-a-name");
+	m = spawn_msg(IPC_SPAWN_CONN, 0);
+	m.name_state = 3;       /* HA_NAME_KNOWN */
+	send_raw(&m, sizeof(m), &fd, 1);
+
+	say("ident-known-without-an-answer");
+	m = spawn_msg(IPC_SPAWN_CONN, 0);
+	m.user_state = 2;       /* HA_USER_KNOWN */
+	send_raw(&m, sizeof(m), &fd, 1);
+
+	say("service-id-one-past-the-last");
+	m = spawn_msg(IPC_SPAWN_CONN, nsvcs);
 	send_raw(&m, sizeof(m), &fd, 1);
 
 	say("wrong-local-port");
@@ -416,6 +471,8 @@ retire(void)
 	while (poll(&pfd, 1, retired ? 100 : 3000) == 1 &&
 	    ipc_recv(ctl, &r) == 1) {
 		ipc_msg_close_fds(&r);
+		if (r.u.hdr.type == IPC_PING)
+			continue;       /* not a report */
 		if (r.u.hdr.type == IPC_RETIRE)
 			retired = 1;
 		else if (retired)
@@ -429,7 +486,178 @@ retire(void)
 	    "after=%u retired=%d", n, before, after, retired);
 	say(line);
 	close(ctl);
+	ctl = -1;
 	hold();
+}
+
+/*
+ * A connected TCP socket whose last close would wait: its send queue is
+ * full towards a peer that never reads (*peer, kept open), with
+ * SO_LINGER {1, 100000}.
+ */
+static int
+lingering_tcp(int *peer)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET };
+	socklen_t len = sizeof(sin);
+	struct linger lg = { .l_onoff = 1, .l_linger = 100000 };
+	static char junk[65536];
+	int l, c;
+
+	*peer = -1;
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if ((l = socket(AF_INET, SOCK_STREAM, 0)) == -1)
+		return -1;
+	if (bind(l, (struct sockaddr *)&sin, sizeof(sin)) == -1 ||
+	    listen(l, 1) == -1 ||
+	    getsockname(l, (struct sockaddr *)&sin, &len) == -1 ||
+	    (c = socket(AF_INET, SOCK_STREAM, 0)) == -1) {
+		close(l);
+		return -1;
+	}
+	if (connect(c, (struct sockaddr *)&sin, sizeof(sin)) == -1 ||
+	    (*peer = accept(l, NULL, NULL)) == -1) {
+		close(c);
+		close(l);
+		return -1;
+	}
+	close(l);
+	fcntl(c, F_SETFL, O_NONBLOCK);
+	while (write(c, junk, sizeof(junk)) > 0)
+		;
+	setsockopt(c, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+	return c;
+}
+
+static void
+linger(void)
+{
+	struct ipc_spawn m = spawn_msg(IPC_SPAWN_CONN, 9999);
+	int peers[10], socks[10], sp[2];
+
+	for (int i = 0; i < 10; i++)
+		if ((socks[i] = lingering_tcp(&peers[i])) == -1) {
+			say("cannot-make-lingering-socket");
+			hold();
+		}
+	say("lingering-socket");
+	send_raw(&m, sizeof(m), &socks[0], 1);
+	close(socks[0]);
+	say("lingering-sockets-over-the-limit");
+	m = spawn_msg(IPC_SPAWN_CONN, 0);
+	send_raw(&m, sizeof(m), &socks[1], 8);
+	for (int i = 1; i < 9; i++)
+		close(socks[i]);
+	say("lingering-socket-inside-unix-socket");
+	if (socketpair(AF_UNIX, SOCK_DGRAM, 0, sp) == 0) {
+		int keep = ctl;
+		ctl = sp[1];            /* send_fast sends on ctl */
+		send_fast("x", 1, &socks[9], 1);
+		ctl = keep;
+		close(socks[9]);
+		close(sp[1]);
+		m = spawn_msg(IPC_SPAWN_CONN, 9999);
+		send_raw(&m, sizeof(m), &sp[0], 1);
+		close(sp[0]);
+	}
+	say("lingering-sent");
+	hold();
+}
+
+/* Accept n clients on lfd (each waited for up to 10 s); how many came. */
+static int
+accept_n(int lfd, int *out, int n)
+{
+	int got = 0;
+
+	for (; got < n; got++) {
+		struct pollfd pfd = { .fd = lfd, .events = POLLIN };
+		if (poll(&pfd, 1, 10000) != 1 || (out[got] = accept(lfd, NULL, NULL)) == -1)
+			break;
+	}
+	return got;
+}
+
+static void
+limits(const int *lfds)
+{
+	static const int want[5] = { 5, 3, 1, 1, 1 };
+	int cfd[5];
+
+	say("waiting-for-clients");
+	for (uint32_t s = 0; s < 5 && s < nsvcs; s++) {
+		int got = accept_n(lfds[s], cfd, want[s]);
+		for (int i = 0; i < got; i++) {
+			struct ipc_spawn m = spawn_msg(IPC_SPAWN_CONN, s);
+			if (s == 4) {   /* a name hosts.deny refuses */
+				strcpy(m.host, "bad.example");
+				m.name_state = 3;
+			}
+			send_raw(&m, sizeof(m), &cfd[i], 1);
+			close(cfd[i]);
+		}
+	}
+	print_reports();
+	hold();
+}
+
+/* Serve privd until IPC_RETIRE; then act(); never returns. */
+static void
+until_retire(void (*act)(const int *), const int *lfds)
+{
+	struct pollfd pfd = { .fd = ctl, .events = POLLIN };
+	struct ipc_msg m;
+	struct ipc_hdr h;
+
+	for (;;) {
+		if (poll(&pfd, 1, -1) != 1 || ipc_recv(ctl, &m) != 1)
+			hold();
+		ipc_msg_close_fds(&m);
+		if (m.u.hdr.type == IPC_PING) {
+			ipc_hdr_init(&h, IPC_PONG, m.u.hdr.gen);
+			send_fast(&h, sizeof(h), NULL, 0);
+		} else if (m.u.hdr.type == IPC_RETIRE)
+			act(lfds);
+	}
+}
+
+/* The reload's race: a request sent while privd retires us. */
+static void
+race_act(const int *lfds)
+{
+	struct ipc_spawn m = spawn_msg(IPC_SPAWN_CONN, 0);
+	int cfd;
+
+	say("retire-received");
+	if (accept_n(lfds[0], &cfd, 1) == 1) {
+		send_fast(&m, sizeof(m), &cfd, 1);
+		close(cfd);
+		say("request-sent-while-retiring");
+	}
+	close(ctl);
+	ctl = -1;
+	hold();
+}
+
+/* Retired in name only: service 1's socket is kept and served. */
+static void
+keep_act(const int *lfds)
+{
+	close(ctl);
+	ctl = -1;
+	say("retired-but-keeping-sockets");
+	for (;;) {
+		int c = accept(lfds[1], NULL, NULL);
+		if (c == -1) {
+			if (errno == EINTR || errno == EAGAIN)
+				continue;
+			say("kept-socket-is-dead");
+			hold();
+		}
+		if (write(c, "evil\n", 5) < 0)
+			say("write failed");
+		close(c);
+	}
 }
 
 int
@@ -462,6 +690,7 @@ main(int argc, char *argv[])
 		return 1;
 	int lfd = fds[0];               /* service 0 */
 	port = ntohs(((struct sockaddr_in *)&cfg->svcs[0]->addr)->sin_port);
+	nsvcs = (uint32_t)cfg->nsvcs;
 
 	send_ready(gen);
 	usleep(100000);
@@ -493,6 +722,21 @@ main(int argc, char *argv[])
 		if (gen > 1)            /* the listener of the reload */
 			hold();
 		retire();
+		break;
+	case 7040:
+		linger();
+		break;
+	case 7041:
+		limits(fds);
+		break;
+	case 7045:
+	case 7046:
+		if (gen > 1)
+			hold();
+		for (size_t i = 0; i < cfg->nsvcs; i++)
+			if (fds[i] >= 0)        /* blocking accepts */
+				fcntl(fds[i], F_SETFL, fcntl(fds[i], F_GETFL) & ~O_NONBLOCK);
+		until_retire(port == 7045 ? race_act : keep_act, fds);
 		break;
 	default:
 		suite(lfd);

@@ -218,11 +218,29 @@ def test_udp_source_port_filter():
         assert udp(7, b"low", source=("127.0.0.1", 1000)) is None
         assert udp(7, b"nfs", source=("127.0.0.1", 2049)) is None
         assert udp(13, b"", source=("127.0.0.1", 1023)) is None
-        assert udp(19, b"", source=("127.0.0.1", 7)) is None
+        # From another superserver's echo port (7, which hinetd's own echo
+        # holds here: no other socket may bind it, so the datagram is sent
+        # raw): no ping-pong.
+        udp4_raw("127.0.0.1", 7, "127.0.0.1", 19, b"")
+        h.wait_log(r"service=chargen proto=udp peer=127\.0\.0\.1:7 action=deny")
         h.wait_log(r"service=echo proto=udp peer=127\.0\.0\.1:1000 action=deny rule=builtin:0 reason=reflection-source")
         h.wait_log(r"service=echo proto=udp peer=127\.0\.0\.1:2049 action=deny")
         # And the service is still there.
         assert udp(7, b"still") == b"still"
+
+
+def test_udp_source_port_filter_ipv6():
+    # The same rule for IPv6 clients (an IPv6-only socket).
+    with Hinetd("echo dgram udp6 wait root internal\n") as h:
+        assert udp(7, b"ok", source=("::1", 1024), family=socket.AF_INET6,
+                   host="::1") == b"ok"
+        assert udp(7, b"low", source=("::1", 1000), family=socket.AF_INET6,
+                   host="::1") is None
+        assert udp(7, b"nfs", source=("::1", 2049), family=socket.AF_INET6,
+                   host="::1") is None
+        h.wait_log(r"service=echo proto=udp6? peer=\[?::1\]?:1000 action=deny "
+                   r"rule=builtin:0 reason=reflection-source")
+        h.wait_log(r"service=echo proto=udp6? peer=\[?::1\]?:2049 action=deny")
 
 
 def udp4_raw(src, sport, dst, dport, payload):

@@ -321,7 +321,7 @@ def test_hostile_listener_is_contained():
     for why in ("bad version", "wrong size", "type not allowed from the listener",
                 "wrong number of descriptors", "socket is listening, not connected",
                 "descriptor is not a socket", "socket family differs",
-                "no such service", "stale configuration generation",
+                "no such service (service id 9999,", "stale configuration generation",
                 "unterminated string", "a wait service takes no descriptor",
                 "not a wait service", "invalid host name"):
         assert why in log, "privd did not reject: %s\n%s" % (why, log)
@@ -340,9 +340,15 @@ def test_hostile_listener_foreign_sockets_and_fields():
     spawned, failed = evil_reports(h)
     log = h.log()
     assert spawned == 1, log
+    # Eight descriptors: all received (privd has room for as many as a
+    # packet can carry, so that none is left to the kernel to close),
+    # defused, and refused as too many for the type.
     reasons = ["bad message from the listener: truncated",   # data
-               "bad message from the listener: truncated",   # control data
+               "bad message from the listener: wrong number of descriptors",
                "nonzero padding", "invalid ident answer",
+               "host name does not match its state",
+               "ident answer does not match its state",
+               "no such service (service id 1,",           # the boundary
                "socket's local port differs from the service's",
                "socket type differs from the service's",
                "ready for generation"]
@@ -451,6 +457,130 @@ def test_reload_sends_queued_reports_before_retire():
         assert h.proc.poll() is None, "privd died"
     finally:
         stop_with_wait_children(h)
+
+
+def test_hostile_lingering_descriptors_never_block_privd():
+    # Descriptors whose last close would wait for 100000 s: one with a bad
+    # service id, eight in one packet, one inside a UNIX socket's queue.
+    # privd rejects them all, closes them at once, and goes on: it
+    # reloads and stops as asked.
+    h = evil("7040 stream tcp nowait nobody /bin/true true\n")
+    h.wait_log(r"evil: lingering-sent", timeout=20)
+    h.wait_log(r"listener request rejected: no such service", count=2, timeout=5)
+    h.wait_log(r"bad message from the listener: wrong number of descriptors",
+               timeout=5)
+    t0 = time.monotonic()
+    h.proc.send_signal(signal.SIGHUP)
+    h.wait_log(r"reloaded: ", timeout=5)
+    t0 = time.monotonic()
+    assert h.stop(timeout=5) == 0
+    assert time.monotonic() - t0 < 3
+
+
+def test_hostile_listener_past_the_limits_and_only_from():
+    # privd counts its own children per service and per client, and
+    # decides only_from itself: a listener that ignores them gets one
+    # child where the limit allows one, and none for a refused client.
+    pol = {"limits": "service 7043\n{\n\tper_source = 1\n}\n"
+                     "service 7044\n{\n\tonly_from = 10.0.0.0/8\n}\n"}
+    h = Hinetd(policy=pol, deny="7050: 127.0.0.1\n7051: bad.example\n")
+    h.write("inetd.conf",
+            "7041 stream tcp nowait/1 nobody /bin/sleep sleep 5\n"
+            "7043 stream tcp nowait nobody /bin/sleep sleep 5\n"
+            "7044 stream tcp nowait nobody /bin/echo echo no\n"
+            "7050 stream tcp nowait nobody /bin/echo echo no\n"
+            "7051 stream tcp nowait nobody /bin/echo echo no\n")
+    h.listener = EVIL
+    h.start()
+    clients = []
+    try:
+        h.wait_log(r"evil: waiting-for-clients", timeout=10)
+        for port, n in ((7041, 5), (7043, 3), (7044, 1), (7050, 1), (7051, 1)):
+            for _ in range(n):
+                clients.append(socket.create_connection(("127.0.0.1", port)))
+        spawned, failed = evil_reports(h)
+        log = h.log()
+        assert (spawned, failed) == (2, 9), log
+        assert log.count("listener request rejected: limit=instances") == 4, log
+        assert log.count("listener request rejected: limit=per_source") == 2, log
+        assert re.search(r"listener request rejected: listener admitted a "
+                         r"client the service's only_from refuses \(\S+:\d+\)",
+                         log), log
+        # hosts.deny, by address and by the name the listener reported.
+        assert log.count("listener request rejected: listener admitted a "
+                         "client the access rules deny (%s:1)" % h.deny) == 1, log
+        assert log.count("listener request rejected: listener admitted a "
+                         "client the access rules deny (%s:2)" % h.deny) == 1, log
+    finally:
+        for c in clients:
+            c.close()
+        stop_with_wait_children(h)
+
+
+def test_reload_ends_spawns_the_retiring_listener_sent():
+    # The retiring listener sends a valid request as it is told to retire,
+    # and the reload changes the set of seccomp filters: the spawn begun on
+    # the old filter thread is ended before that thread is freed (under
+    # ASan, a use after free aborted privd here), and the client is served.
+    h = evil("7045 stream tcp nowait nobody /bin/echo echo raced\n")
+    client = socket.create_connection(("127.0.0.1", 7045))
+    client.settimeout(10)
+    try:
+        h.write("hinetd.d/filter", "service 7045\n{\n\tseccomp_deny += uname\n}\n")
+        h.proc.send_signal(signal.SIGHUP)
+        h.wait_log(r"evil: request-sent-while-retiring", timeout=10)
+        h.wait_log(r"reloaded: ", timeout=10)
+        assert recv_all(client) == b"raced\n"
+        h.proc.send_signal(signal.SIGHUP)       # and again, with the same set
+        h.wait_log(r"reloaded: ", count=2, timeout=10)
+        os.unlink(os.path.join(h.dir, "hinetd.d/filter"))
+        h.proc.send_signal(signal.SIGHUP)       # and with the first set again
+        h.wait_log(r"reloaded: ", count=3, timeout=10)
+        assert h.proc.poll() is None, "privd died"
+    finally:
+        stop_with_wait_children(h)
+
+
+def test_removed_port_stops_answering_whatever_the_old_listener_does():
+    # The retired listener says it retired but keeps accepting on the
+    # socket of a service the reload removed: privd shut that socket down,
+    # so the port refuses as soon as the reload is done.
+    h = evil("7046 stream tcp nowait nobody /bin/echo echo a\n"
+             "7047 stream tcp nowait nobody /bin/echo echo b\n")
+    try:
+        h.write("inetd.conf", "7046 stream tcp nowait nobody /bin/echo echo a\n")
+        h.proc.send_signal(signal.SIGHUP)
+        h.wait_log(r"evil: retired-but-keeping-sockets", timeout=10)
+        h.wait_log(r"reloaded: ", timeout=10)
+        try:
+            out = talk(7047, timeout=3)
+            raise AssertionError("removed port 7047 answered %r" % out)
+        except ConnectionRefusedError:
+            pass
+        h.wait_log(r"evil: kept-socket-is-dead", timeout=5)
+    finally:
+        stop_with_wait_children(h)
+
+
+def test_other_users_cannot_bind_the_services_ports():
+    # SO_REUSEADDR never on UDP: another user's socket with SO_REUSEADDR
+    # cannot share the port (and receive its datagrams); nor a TCP one.
+    code = ("import socket,sys\n"
+            "for t, p in ((socket.SOCK_DGRAM, 7048), (socket.SOCK_STREAM, 7049)):\n"
+            "    s = socket.socket(socket.AF_INET, t)\n"
+            "    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)\n"
+            "    try:\n"
+            "        s.bind(('0.0.0.0', p))\n"
+            "        print('bound', p)\n"
+            "    except OSError as e:\n"
+            "        print('refused', p, e.errno)\n")
+    with Hinetd("7048 dgram udp wait nobody /bin/true true\n"
+                "7049 stream tcp nowait nobody /bin/true true\n"):
+        r = subprocess.run(["setpriv", "--reuid=65534", "--regid=65534",
+                            "--clear-groups", "python3", "-c", code],
+                           capture_output=True, text=True, timeout=20)
+        assert r.stdout.split("\n")[:2] == ["refused 7048 98", "refused 7049 98"], \
+            (r.stdout, r.stderr)
 
 
 def test_listener_failing_at_start_is_a_startup_error():

@@ -3,7 +3,10 @@
 # claim to.  Each NAME.patch here removes or weakens one check; its first
 # line names the test that must then fail:
 #
-#   # test: SCRIPT MODE TEST_NAME
+#   # test: SCRIPT MODE TEST_NAME [asan]
+#
+# ("asan": the daemon is built with AddressSanitizer and UBSan, for a
+# mutant whose harm is a use after free that a plain build survives.)
 #
 # For each mutant (all by default) the tree is copied, the patch applied,
 # the daemon built, and that one integration test run (in its own network
@@ -19,18 +22,28 @@ trap 'rm -rf "$work"' EXIT
 targets=(hinetd hinetd-listener hinetd-userdb hinetd-match probe probe_static
          evil_listener evil_userdb exit0)
 
-# build SRC: configure and build the daemon and the test helpers.
+# build SRC [asan]: configure and build the daemon and the test helpers
+# into SRC/build (SRC/build-asan with the sanitizers).
 build() {
-	cmake -S "$1" -B "$1/build" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null &&
-	    cmake --build "$1/build" -j2 --target "${targets[@]}" >"$1/build.log" 2>&1
+	local dir="$1/build" opts=(-DCMAKE_BUILD_TYPE=RelWithDebInfo)
+	if [ "${2:-}" = asan ]; then
+		dir="$1/build-asan"
+		opts=(-DCMAKE_BUILD_TYPE=Debug -DHINETD_SANITIZE=ON)
+	fi
+	[ -d "$dir" ] && [ -f "$dir/.built" ] && return 0
+	cmake -S "$1" -B "$dir" "${opts[@]}" >/dev/null &&
+	    cmake --build "$dir" -j2 --target "${targets[@]}" >"$dir.log" 2>&1 &&
+	    touch "$dir/.built"
 }
 
-# run_test SRC SCRIPT MODE NAME: 0 when the test passed.
+# run_test SRC SCRIPT MODE NAME [asan]: 0 when the test passed.
 run_test() {
-	local out
+	local out dir="$1/build"
+	[ "${5:-}" = asan ] && dir="$1/build-asan"
 	out=$(timeout 300 unshare --net --mount -- env HINETD_IN_NETNS=1 \
-	    HINETD_TEST_MODE="$3" HINETD_BIN="$1/build/bin" \
-	    HINETD_TESTBIN="$1/build/tests" HINETD_TEST_ONLY="$4" \
+	    ASAN_OPTIONS=detect_leaks=0 \
+	    HINETD_TEST_MODE="$3" HINETD_BIN="$dir/bin" \
+	    HINETD_TESTBIN="$dir/tests" HINETD_TEST_ONLY="$4" \
 	    python3 "$1/tests/integration/$2" 2>&1)
 	local rc=$?
 	grep -E '^(ok|FAIL) ' <<<"$out" | head -5
@@ -48,15 +61,16 @@ if [ ${#names[@]} -eq 0 ]; then
 fi
 
 copy_tree "$top" "$work/orig"
-echo "== unmutated tree"
-build "$work/orig" || { echo "build failed"; exit 1; }
 
 survivors=0
 for name in "${names[@]}"; do
 	patch="$here/$name.patch"
-	read -r _ _ script mode test < <(head -1 "$patch")
-	echo "== $name: $script ($mode) $test"
-	if ! run_test "$work/orig" "$script" "$mode" "$test"; then
+	read -r _ _ script mode test flavour < <(head -1 "$patch")
+	echo "== $name: $script ($mode${flavour:+, $flavour}) $test"
+	if ! build "$work/orig" "${flavour:-}"; then
+		echo "   build failed"; survivors=$((survivors + 1)); continue
+	fi
+	if ! run_test "$work/orig" "$script" "$mode" "$test" "${flavour:-}"; then
 		echo "   the unmutated tree fails it: no proof"; survivors=$((survivors + 1)); continue
 	fi
 	rm -rf "$work/mut"
@@ -64,10 +78,10 @@ for name in "${names[@]}"; do
 	if ! (cd "$work/mut" && patch -s -p1 < "$patch"); then
 		echo "   patch does not apply"; survivors=$((survivors + 1)); continue
 	fi
-	if ! build "$work/mut"; then
+	if ! build "$work/mut" "${flavour:-}"; then
 		echo "   mutant does not build"; survivors=$((survivors + 1)); continue
 	fi
-	if run_test "$work/mut" "$script" "$mode" "$test"; then
+	if run_test "$work/mut" "$script" "$mode" "$test" "${flavour:-}"; then
 		echo "   SURVIVED: the test passes without the check"; survivors=$((survivors + 1))
 	else
 		echo "   killed"

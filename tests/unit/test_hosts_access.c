@@ -1016,6 +1016,13 @@ test_expand(void **state)
 	r.daemon = "x\xc3\xa9";
 	assert_int_equal(ha_expand("%d", &r, out, sizeof(out)), 0);
 	assert_string_equal(out, "x__");
+	/* A leading '-' is never an option to the command: "_". */
+	str_copy(r.user, "-rf", sizeof(r.user));
+	assert_int_equal(ha_expand("finger %u -l", &r, out, sizeof(out)), 0);
+	assert_string_equal(out, "finger _rf -l");
+	str_copy(r.user, "a-b", sizeof(r.user));
+	assert_int_equal(ha_expand("%u@%u", &r, out, sizeof(out)), 0);
+	assert_string_equal(out, "a-b@a-b");
 
 	/* Too long: -1, never a truncated command. */
 	assert_int_equal(ha_expand("%d%d%d", &r, out, 8), -1);

@@ -1,13 +1,14 @@
 /*
- * access_xinetd.c: the per-service xinetd access lists, `only_from` and
- * `no_access` (SPEC section 5: checked after hosts.allow/hosts.deny; both
- * must admit).  Entries: an address (IPv4 with trailing zero parts as
+ * xinetd_access.c: the per-service xinetd access lists, `only_from` and
+ * `no_access` (checked after hosts.allow/hosts.deny; both must admit).  Entries: an address (IPv4 with trailing zero parts as
  * wildcards, as xinetd reads 10.1.0.0; 0.0.0.0 is every IPv4 client), a
  * network a.b.c.d/len or [v6]/len (or v6/len), an IPv6 address, a host
  * name (case-blind, against the forward-confirmed name only) or a .domain
- * suffix.  Owns nothing but this matching; access.c drives it.
+ * suffix.  Owns nothing but this matching: the listener decides with it
+ * (listener/access.c), and privd decides again with it on its own facts
+ * (privd/access_opts.c).
  */
-#include "listener/access.h"
+#include "policy/xinetd_access.h"
 
 #include <arpa/inet.h>
 #include <stdlib.h>
