@@ -58,6 +58,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -89,6 +90,7 @@ struct spawn_prefilter {
 	uint32_t        asked, answered;
 	uint32_t        asked_waiter, answered_waiter;
 	struct clone_request *ring[PREFILTER_RING];
+	void           *stack;          /* its own stack (own_stack), or NULL */
 };
 
 static struct spawn_prefilter *threads[PREFILTER_MAX];
@@ -178,9 +180,49 @@ same_prog(const struct sock_fprog *a, const struct sock_fprog *b)
 	    (size_t)a->len * sizeof(*a->filter)) == 0;
 }
 
+/*
+ * The thread leaves by a raw exit, so no thread teardown runs, glibc's or
+ * a sanitizer runtime's.  glibc hands a joined thread's stack, with its
+ * descriptor, to the next thread it starts; in a sanitizer build that
+ * descriptor still holds the runtime's per-thread data, which only its
+ * teardown clears, and the next thread's start aborts on it (ASan's
+ * AsanTSDGet check, at the second reload that replaces a filter thread).
+ * There each thread gets a stack of its own, which glibc never reuses
+ * (and clears), unmapped after the join.  Elsewhere glibc's stacks serve:
+ * the thread keeps nothing in its descriptor.
+ */
+#ifdef HINETD_SANITIZE
+#define PREFILTER_OWN_STACK (1024 * 1024)       /* the runtime's frames */
+
+static int
+own_stack(struct spawn_prefilter *t, pthread_attr_t *attr)
+{
+	t->stack = mmap(NULL, PREFILTER_OWN_STACK, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+	if (t->stack == MAP_FAILED) {
+		t->stack = NULL;
+		return ENOMEM;
+	}
+	return pthread_attr_setstack(attr, t->stack, PREFILTER_OWN_STACK);
+}
+#else
+static int
+own_stack(struct spawn_prefilter *t, pthread_attr_t *attr)
+{
+	(void)t;
+	(void)attr;
+	return 0;
+}
+#endif
+
+/* Never while its thread may run: after the join, or if none started. */
 static void
 prefilter_free(struct spawn_prefilter *t)
 {
+#ifdef HINETD_SANITIZE
+	if (t->stack != NULL)
+		munmap(t->stack, PREFILTER_OWN_STACK);
+#endif
 	free(t->prog.filter);
 	free(t);
 }
@@ -205,7 +247,8 @@ prefilter_start(const struct sock_fprog *f)
 	if ((rc = pthread_sigmask(SIG_SETMASK, &all, &old)) != 0)
 		goto fail;
 	if ((rc = thread_attr_init(&attr, PREFILTER_STACK)) == 0) {
-		rc = pthread_create(&t->thread, &attr, prefilter_main, t);
+		if ((rc = own_stack(t, &attr)) == 0)
+			rc = pthread_create(&t->thread, &attr, prefilter_main, t);
 		pthread_attr_destroy(&attr);
 	}
 	if (pthread_sigmask(SIG_SETMASK, &old, NULL) != 0)
