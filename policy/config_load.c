@@ -5,10 +5,12 @@
 #include "policy/inetd_conf.h"
 #include "policy/policy_file.h"
 #include "policy/hosts_access.h"
+#include "common/trust.h"
 #include "common/util.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,7 +22,7 @@ config_read_file(const char *path, size_t max, char **text, size_t *len,
     struct diag *d)
 {
 	struct stat st;
-	char *buf;
+	char *buf, why[256];
 	size_t have = 0, cap;
 	ssize_t n;
 	int fd;
@@ -37,6 +39,11 @@ config_read_file(const char *path, size_t max, char **text, size_t *len,
 	}
 	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
 		diag_error(d, path, 0, "not a regular file");
+		close(fd);
+		return -1;
+	}
+	if (trust_check_fd(fd, path, 0, why, sizeof(why)) == -1) {
+		diag_error(d, path, 0, "refused: %s", why);
 		close(fd);
 		return -1;
 	}

@@ -9,6 +9,7 @@
  * and Debian's `aclexec` included) is an error.
  */
 #include "policy/hosts_access.h"
+#include "common/trust.h"
 #include "common/userdb.h"
 #include "common/util.h"
 
@@ -601,7 +602,7 @@ static int
 banner_read(const char *path, struct ha_banner *b, char *err, size_t errlen)
 {
 	struct stat st;
-	char *buf;
+	char *buf, why[256];
 	size_t len = 0;
 	ssize_t n;
 	int fd;
@@ -614,6 +615,11 @@ banner_read(const char *path, struct ha_banner *b, char *err, size_t errlen)
 	}
 	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
 		snprintf(err, errlen, "%s: not a regular file", path);
+		close(fd);
+		return -1;
+	}
+	if (trust_check_fd(fd, path, 0, why, sizeof(why)) == -1) {
+		snprintf(err, errlen, "%.200s: refused: %.200s", path, why);
 		close(fd);
 		return -1;
 	}

@@ -17,6 +17,7 @@
 #include "policy/config_load.h"
 #include "policy/inetd_conf.h"
 #include "policy/resolve.h"
+#include "common/trust.h"
 #include "common/userdb.h"
 #include "common/util.h"
 
@@ -115,7 +116,7 @@ lex_file(struct pstate *ps, const char *path)
 static int
 read_dir(struct pstate *ps, const char *dir, const char *from, int line)
 {
-	char real[PATH_MAX], **names = NULL, *path;
+	char real[PATH_MAX], why[256], **names = NULL, *path;
 	size_t nnames = 0;
 	struct dirent *de;
 	struct stat st;
@@ -134,6 +135,12 @@ read_dir(struct pstate *ps, const char *dir, const char *from, int line)
 		else
 			diag_error(ps->d, dir, 0, "cannot open policy directory: %s",
 			    strerror(errno));
+		return 1;
+	}
+	/* Every file in it is read: nobody but root may add one. */
+	if (trust_check_fd(dirfd(dp), dir, 1, why, sizeof(why)) == -1) {
+		diag_error(ps->d, dir, 0, "policy directory refused: %s", why);
+		closedir(dp);
 		return 1;
 	}
 	if (realpath(dir, real) == NULL)

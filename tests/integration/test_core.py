@@ -583,6 +583,82 @@ def test_other_users_cannot_bind_the_services_ports():
             (r.stdout, r.stderr)
 
 
+def check(h):
+    """hinetd -t on h's files: (exit status, what it printed)."""
+    r = subprocess.run(h.args() + ["-t"], capture_output=True, text=True,
+                       timeout=20)
+    return r.returncode, r.stdout + r.stderr
+
+
+def test_configuration_root_does_not_control_is_refused():
+    # sshd's StrictModes for every file root reads as configuration: the
+    # file and every directory above it root's and writable by nobody
+    # else (a sticky directory such as /tmp, above these, is allowed).
+    import pwd
+    nobody = pwd.getpwnam("nobody")
+    h = Hinetd("7060 stream tcp nowait nobody /bin/true true\n")
+    assert check(h)[0] == 0, check(h)
+    # The case from the field: a nobody-owned 0666 file in a 0777
+    # directory defining a root service with every guard off.
+    open_dir = os.path.join(h.dir, "open")
+    os.mkdir(open_dir)
+    os.chmod(open_dir, 0o777)
+    evil_file = os.path.join(open_dir, "evil")
+    with open(evil_file, "w") as f:
+        f.write("service evil\n{\n\tport = 7061\n\tsocket_type = stream\n"
+                "\twait = no\n\tuser = root\n\tserver = /bin/true\n"
+                "\tseccomp = none\n\tno_new_privs = no\n"
+                "\tcapabilities = CAP_SYS_ADMIN\n}\n")
+    os.chown(evil_file, nobody.pw_uid, nobody.pw_gid)
+    os.chmod(evil_file, 0o666)
+    h.policy_dir = open_dir
+    rc, out = check(h)
+    assert rc == 1 and re.search(r"%s: policy directory refused: the directory "
+                                 r"is writable by others \(mode 0777\)"
+                                 % re.escape(open_dir), out), out
+    os.chmod(open_dir, 0o755)
+    rc, out = check(h)
+    assert rc == 1 and "%s: refused: the file is owned by uid 65534, not by root" \
+        % evil_file in out, out
+    os.chown(evil_file, 0, 0)
+    rc, out = check(h)
+    assert rc == 1 and "%s: refused: the file is writable by others (mode 0666)" \
+        % evil_file in out, out
+    # Started for real: the same refusal, exit 1.
+    h.start(wait_ready=False)
+    assert h.proc.wait(10) == 1
+    assert "refused: the file is writable by others" in h.log(), h.log()
+    os.chmod(evil_file, 0o644)
+    h.policy_dir = os.path.join(h.dir, "hinetd.d")
+    # inetd.conf writable by its group; then in a directory others may
+    # write (not sticky).
+    os.chmod(h.conf, 0o664)
+    rc, out = check(h)
+    assert rc == 1 and "refused: the file is writable by its group (mode 0664)" in out, out
+    os.chmod(h.conf, 0o644)
+    os.chmod(h.dir, 0o757)
+    rc, out = check(h)
+    assert rc == 1 and "refused: directory %s is writable by others (mode 0757)" \
+        % h.dir in out, out
+    os.chmod(h.dir, 0o755)
+    # hosts.allow a symbolic link to another user's file: the file opened
+    # is judged, not the link.
+    mine = os.path.join(h.dir, "users-rules")
+    with open(mine, "w") as f:
+        f.write("ALL: ALL\n")
+    os.chown(mine, nobody.pw_uid, nobody.pw_gid)
+    os.symlink(mine, h.allow)
+    rc, out = check(h)
+    assert rc == 1 and "%s: refused: the file is owned by uid 65534" % h.allow in out, out
+    os.unlink(h.allow)
+    # A list file (/path pattern) of another user's.
+    h.write("hosts.allow", "7060: %s\n" % mine)
+    rc, out = check(h)
+    assert rc == 1 and "%s: refused: the file is owned by uid 65534" % mine in out, out
+    os.chown(mine, 0, 0)
+    assert check(h)[0] == 0, check(h)
+
+
 def test_listener_failing_at_start_is_a_startup_error():
     # It exits before READY: exit 1 with its real status, no retry loop.
     h = Hinetd("7036 stream tcp nowait nobody /bin/true true\n")
