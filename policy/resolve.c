@@ -60,7 +60,9 @@ resolve_user(struct service *svc, const char *user, const char *group,
 		gid = g.gid;
 	}
 	groups = xcalloc(USERDB_GROUPS_MAX, sizeof(gid_t));
-	if (userdb_grouplist(u.name, u.gid, groups, &ngroups) == -1) {
+	/* initgroups(USER, GROUP), as BSD inetd: the passwd primary group is
+	 * not kept when GROUP replaces it. */
+	if (userdb_grouplist(u.name, gid, groups, &ngroups) == -1) {
 		diag_error(d, file, line, "user \"%s\" is in more than %d groups",
 		    user, USERDB_GROUPS_MAX);
 		free(groups);

@@ -239,6 +239,7 @@ class Hinetd:
         self.nofile = nofile      # RLIMIT_NOFILE (soft and hard) for the daemon
         self.pass_fds = tuple(pass_fds)   # left open across the daemon's exec
         self.env = env            # extra environment for the daemon
+        self.groups = None        # supplementary groups the daemon starts with
         self.mode = mode or MODE
         self.sink = None
         self.proc = None
@@ -303,6 +304,8 @@ class Hinetd:
 
     def _preexec(self):
         _die_with_parent()
+        if self.groups is not None:
+            os.setgroups(self.groups)
         if self.nofile is not None:
             import resource
             # Lowered, never raised (the listener lifts its soft limit

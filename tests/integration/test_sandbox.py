@@ -11,6 +11,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import tempfile
 
 from harness import Hinetd, Runner, TESTBIN, BIN, talk, parse_probe, recv_all
 
@@ -72,6 +73,51 @@ def test_umask_nice_rlimits():
 def test_groups_no_gives_no_supplementary_groups():
     rep, _ = probe_report("\tgroups = no\n", 7104, user="root")
     assert rep["status"]["Groups"] == "", rep["status"]["Groups"]
+
+
+def test_groups_as_bsd_inetd():
+    # USER.GROUP: the gid is GROUP and the supplementary groups are
+    # initgroups(USER, GROUP): GROUP and the groups that list USER, never
+    # the passwd primary group GROUP replaced.  Without GROUP: the primary
+    # group and those that list the user.  With a user and groups of this
+    # test's own (its own /etc/passwd and /etc/group, bound over the
+    # machine's in this test's mount namespace), and hinetd itself started
+    # with supplementary groups (adm, cdrom) that no child may keep.
+    etc = tempfile.mkdtemp(prefix="hinetd-etc-")
+    os.chmod(etc, 0o755)
+    extra = {"passwd": "hinetdt:x:7070:7070::/nonexistent:/usr/sbin/nologin\n",
+             "group": "hinetdt:x:7070:\ntgrpa:x:7071:hinetdt\ntgrpb:x:7072:\n"}
+    mounted = []
+    try:
+        for name, lines in extra.items():
+            path = os.path.join(etc, name)
+            shutil.copy("/etc/" + name, path)
+            with open(path, "a") as f:
+                f.write(lines)
+            os.chmod(path, 0o644)
+            subprocess.run(["mount", "--bind", path, "/etc/" + name], check=True)
+            mounted.append("/etc/" + name)
+        h = Hinetd()
+        probe = os.path.join(h.dir, "probe")
+        shutil.copy(PROBE, probe)
+        os.chmod(probe, 0o755)
+        h.write("inetd.conf",
+                "7110 stream tcp nowait hinetdt %s probe\n"
+                "7111 stream tcp nowait hinetdt.tgrpb %s probe\n"
+                "7112 stream tcp nowait nobody.tty %s probe\n" % (probe, probe, probe))
+        h.groups = [4, 24]
+        with h:
+            for port, gid, groups in ((7110, "7070", ["7070", "7071"]),
+                                      (7111, "7072", ["7071", "7072"]),
+                                      (7112, "5", ["5"])):
+                st = parse_probe(talk(port))["status"]
+                assert st["Uid"].split()[0] in ("7070", "65534"), st["Uid"]
+                assert st["Gid"].split() == [gid] * 4, (port, st["Gid"])
+                assert sorted(st["Groups"].split()) == groups, (port, st["Groups"])
+    finally:
+        for m in mounted:
+            subprocess.run(["umount", m], check=True)
+        shutil.rmtree(etc, ignore_errors=True)
 
 
 def test_seccomp_deny_errno_gives_eperm():

@@ -398,8 +398,11 @@ test_user_forms(void **state)
 	assert_string_equal(v[1]->user, "root");
 	assert_int_equal(v[1]->gid, 1);
 	assert_string_equal(v[1]->group, "daemon");
-	/* Supplementary groups stay the user's. */
-	assert_int_equal(v[1]->groups[0], 0);
+	/* initgroups(USER, GROUP): GROUP first, the primary group not kept. */
+	assert_true(v[1]->ngroups >= 1);
+	assert_int_equal(v[1]->groups[0], 1);
+	for (int i = 0; i < v[1]->ngroups; i++)
+		assert_int_not_equal(v[1]->groups[i], 0);
 
 	assert_int_equal(v[2]->uid, 0);
 	assert_int_equal(v[2]->gid, 65534);
