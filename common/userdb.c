@@ -16,15 +16,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
-#include <netdb.h>
-#include <netinet/in.h>
-#include <pwd.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdint.h>
 #include <string.h>
 #include <linux/close_range.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
@@ -57,51 +55,6 @@ static int
 copy_name(char *dst, const char *src)
 {
 	return str_copy(dst, src, USERDB_NAME_MAX) < USERDB_NAME_MAX ? 0 : -1;
-}
-
-/* The answers are written straight into the reply. */
-static int
-from_passwd(const struct passwd *pw, struct ud_rep *r)
-{
-	if (pw == NULL || copy_name(r->name, pw->pw_name) == -1)
-		return -1;
-	r->id = pw->pw_uid;
-	r->gid = pw->pw_gid;
-	return 0;
-}
-
-static int
-from_group(const struct group *gr, struct ud_rep *r)
-{
-	if (gr == NULL || copy_name(r->name, gr->gr_name) == -1)
-		return -1;
-	r->id = gr->gr_gid;
-	return 0;
-}
-
-static void
-grouplist(const char *user, gid_t base, struct ud_rep *r)
-{
-	gid_t groups[USERDB_GROUPS_MAX] = { 0 };
-	int n = USERDB_GROUPS_MAX;
-
-	if (getgrouplist(user, base, groups, &n) == -1 ||
-	    n < 0 || n > USERDB_GROUPS_MAX) {
-		r->result = -1;         /* more than USERDB_GROUPS_MAX */
-		r->n = USERDB_GROUPS_MAX;
-		return;
-	}
-	for (int i = 0; i < n; i++)
-		r->groups[i] = groups[i];
-	r->result = r->n = n;
-}
-
-static int
-service_port(const char *name, const char *proto)
-{
-	struct servent *se = getservbyname(name, proto);
-
-	return se == NULL ? -1 : ntohs((uint16_t)se->s_port);
 }
 
 /* ---- the messages ----------------------------------------------------- */
@@ -150,63 +103,26 @@ userdb_reply_check(uint32_t op, const void *buf, size_t len)
 
 /* ---- the helper ------------------------------------------------------- */
 
-/* A request's answer: the helper's, and the in-process one without a helper. */
-static void
-helper_answer(const struct ud_req *q, struct ud_rep *r)
-{
-	memset(r, 0, sizeof(*r));
-	switch (q->op) {
-	case UD_USER_BY_NAME:
-		r->result = from_passwd(getpwnam(q->name), r);
-		break;
-	case UD_USER_BY_UID:
-		r->result = from_passwd(getpwuid((uid_t)q->id), r);
-		break;
-	case UD_GROUP_BY_NAME:
-		r->result = from_group(getgrnam(q->name), r);
-		break;
-	case UD_GROUP_BY_GID:
-		r->result = from_group(getgrgid((gid_t)q->id), r);
-		break;
-	case UD_GROUPLIST:
-		grouplist(q->name, (gid_t)q->id, r);
-		break;
-	case UD_SERVICE_PORT:
-		r->result = service_port(q->name, q->proto);
-		break;
-	default:
-		r->result = -1;
-	}
-}
-
-void
-userdb_serve(int fd)
-{
-	struct ud_req q;
-	struct ud_rep r;
-	ssize_t n;
-
-	for (;;) {
-		n = recv(fd, &q, sizeof(q), MSG_TRUNC);
-		if (n == 0)
-			_exit(0);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n < 0 || userdb_request_check(&q, (size_t)n) == -1)
-			_exit(1);
-		helper_answer(&q, &r);
-		if (send(fd, &r, sizeof(r), MSG_NOSIGNAL) != (ssize_t)sizeof(r))
-			_exit(1);
-	}
-}
+/*
+ * The answering side (common/userdb_local.c): linked into the helper, and
+ * into hinetd-match and the unit tests, which look up in-process; never
+ * into privd, which must not map a name-service module nor link the
+ * functions that load them.  A weak reference does not pull it in.
+ */
+extern void userdb_local_answer(const struct ud_req *q, struct ud_rep *r)
+    __attribute__((weak));
 
 /*
  * The child, between fork and exec: the socket on fd 3, nothing else
  * above 2, no blocked signal, an empty environment, the default scheduling
- * policy (privd's main thread may run SCHED_BATCH).
+ * policy (privd's main thread may run SCHED_BATCH).  Started by root, it
+ * becomes uid:gid with no supplementary group before the exec, so it
+ * execs without capabilities (and with no_new_privs, none to gain): the
+ * name-service modules never run as root.  (Started by another user, as
+ * by hinetd -t run by that user, it stays that user.)
  */
 static void __attribute__((noreturn))
-helper_exec(int exec_fd, int sock)
+helper_exec(int exec_fd, int sock, uid_t uid, gid_t gid)
 {
 	static char *const argv[] = { "hinetd-userdb", NULL };
 	static char *const envp[] = { NULL };
@@ -216,7 +132,11 @@ helper_exec(int exec_fd, int sock)
 
 	sigemptyset(&none);
 	(void)sched_setscheduler(0, SCHED_OTHER, &param);   /* not vital */
-	if (sigprocmask(SIG_SETMASK, &none, NULL) == -1 ||
+	if (geteuid() == 0 && (setgroups(0, NULL) == -1 ||
+	    setresgid(gid, gid, gid) == -1 || setresuid(uid, uid, uid) == -1))
+		_exit(127);
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == -1 ||
+	    sigprocmask(SIG_SETMASK, &none, NULL) == -1 ||
 	    (xfd = fcntl(exec_fd, F_DUPFD_CLOEXEC, 4)) == -1 ||
 	    (sock == 3 ? fcntl(3, F_SETFD, 0) : dup2(sock, 3)) == -1 ||
 	    close_range(4, ~0U, CLOSE_RANGE_CLOEXEC) == -1)
@@ -226,7 +146,7 @@ helper_exec(int exec_fd, int sock)
 }
 
 int
-userdb_helper_start(int exec_fd)
+userdb_helper_start(int exec_fd, uid_t uid, gid_t gid)
 {
 	struct timeval tv = { .tv_sec = HELPER_TIMEOUT_S };
 	int sv[2];
@@ -248,7 +168,7 @@ userdb_helper_start(int exec_fd)
 		return -1;
 	}
 	if (pid == 0)
-		helper_exec(exec_fd, sv[1]);
+		helper_exec(exec_fd, sv[1], uid, gid);
 	close(sv[1]);
 	helper_fd = sv[0];
 	helper_pid = pid;
@@ -314,7 +234,9 @@ ask(uint32_t op, uint32_t id, const char *name, const char *proto,
 	    sizeof(q.proto)))
 		return -1;              /* too long to exist: not found */
 	if (!helper_on()) {
-		helper_answer(&q, r);
+		if (userdb_local_answer == NULL)
+			return -1;      /* privd: only ever the helper */
+		userdb_local_answer(&q, r);
 		return 0;
 	}
 	if (helper_pid == -1)

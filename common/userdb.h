@@ -48,11 +48,13 @@ int userdb_service_port(const char *name, const char *proto);
 
 /*
  * Start the helper program (exec_fd: an O_PATH descriptor of
- * hinetd-userdb, checked by the caller); from now on every look-up above
- * is asked of it, and fails if the helper fails.  -1 (errno set) when it
- * cannot be started; started twice: EBUSY.
+ * hinetd-userdb, checked by the caller) as uid:gid (when the caller is
+ * root); from now on every look-up above is asked of it, and fails if the
+ * helper fails.  Without a helper, a look-up is made in-process where the
+ * program links common/userdb_local.c (never privd), else it fails.  -1
+ * (errno set) when it cannot be started; started twice: EBUSY.
  */
-int   userdb_helper_start(int exec_fd);
+int   userdb_helper_start(int exec_fd, uid_t uid, gid_t gid);
 /* End and reap the helper; look-ups are made in-process again. */
 void  userdb_helper_stop(void);
 /* The helper's pid, -1 when none runs (for tests). */

@@ -8,9 +8,10 @@
  * never `nobody` by default: services run as nobody.  A service of a load
  * that would run as the listener's uid is an error (listener_uid_check).
  *
- * The range is 65520-65533: reserved by Debian (65000-65533, for no
+ * The range is 65520-65532: reserved by Debian (65000-65533, for no
  * package and no site), above systemd's dynamic service users
- * (61184-65519) and below nobody (65534).
+ * (61184-65519) and below nobody (65534); 65533 is the look-up helper's
+ * (PRIVD_HELPER_UID), which neither the listener nor a service may use.
  */
 #include "privd/privd.h"
 #include "common/log.h"
@@ -20,7 +21,7 @@
 #include <string.h>
 
 #define LISTENER_UID_FIRST 65520
-#define LISTENER_UID_LAST  65533
+#define LISTENER_UID_LAST  (PRIVD_HELPER_UID - 1)     /* 65533: the helper's */
 #define LISTENER_USER      "hinetd"
 
 static int
@@ -56,9 +57,10 @@ listener_identity(const char *name)
 		log_warnx("listener user %s: no such user", name);
 		return -1;
 	}
-	if (u.uid == 0) {
-		log_warnx("listener user %s: refused: the listener never runs as root",
-		    u.name);
+	if (u.uid == 0 || u.uid == PRIVD_HELPER_UID) {
+		log_warnx("listener user %s: refused: the listener never runs as "
+		    "root or as the look-up helper's uid %d", u.name,
+		    PRIVD_HELPER_UID);
 		return -1;
 	}
 	privd.listener_uid = u.uid;
@@ -97,12 +99,12 @@ listener_uid_check(struct config *cfg, struct diag *d)
 		const struct origin *o = &svc->origin[ATTR_USER];
 
 		if (svc->builtin != BUILTIN_NONE || svc->disabled ||
-		    svc->uid != privd.listener_uid)
+		    (svc->uid != privd.listener_uid && svc->uid != PRIVD_HELPER_UID))
 			continue;
 		diag_error(d, o->file, o->line, "service %s: user %s is the "
-		    "listener's (uid %lu): a service must not be able to signal "
-		    "or trace the listener", svc->name,
-		    svc->user != NULL ? svc->user : "?",
+		    "%s (uid %lu): a service must not be able to signal or "
+		    "trace it", svc->name, svc->user != NULL ? svc->user : "?",
+		    svc->uid == PRIVD_HELPER_UID ? "look-up helper's" : "listener's",
 		    (unsigned long)svc->uid);
 		bad = 1;
 	}

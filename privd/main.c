@@ -140,7 +140,7 @@ userdb_start(void)
 	if (fd == -1 && (fd = program_open(NULL, "hinetd-userdb",
 	    "look-up helper", path, sizeof(path))) == -1)
 		return -1;
-	if (userdb_helper_start(fd) == -1) {
+	if (userdb_helper_start(fd, PRIVD_HELPER_UID, PRIVD_HELPER_UID) == -1) {
 		log_warn("look-up helper");
 		return -1;
 	}

@@ -23,6 +23,12 @@
 #define PRIVD_LISTENER_BACKOFF_MAX 30   /* seconds */
 #define PRIVD_LISTENER_STABLE_S   10    /* a listener that dies sooner after
                                            its start is in a crash loop */
+/*
+ * The look-up helper's uid and gid (common/userdb.c): the top of the
+ * range the listener's own uid comes from (listener_identity.c), so
+ * neither the listener nor, by listener_uid_check, a service runs as it.
+ */
+#define PRIVD_HELPER_UID          65533
 #define PRIVD_PING_MS             1000  /* privd asks the listener this often */
 #define PRIVD_LIVENESS_MS         8000  /* unanswered this long: replaced (a
                                            stopped or hung listener is gone

@@ -19,11 +19,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "common/userdb.h"
 
 static int exec_fd = -1;
+
+/* The uid privd gives the helper (privd.h: PRIVD_HELPER_UID). */
+#define HELPER_UID 65533
 
 static int
 setup(void **state)
@@ -87,7 +91,7 @@ test_helper_answers_as_in_process(void **state)
 	assert_true(direct.nfound >= 1);
 	assert_int_equal(direct.groups[0], 0);
 
-	assert_int_equal(userdb_helper_start(exec_fd), 0);
+	assert_int_equal(userdb_helper_start(exec_fd, HELPER_UID, HELPER_UID), 0);
 	assert_true(userdb_helper_pid() > 0);
 	ask_all(&helper);
 	assert_memory_equal(&direct, &helper, sizeof(direct));
@@ -102,7 +106,7 @@ test_grouplist_too_small(void **state)
 	int n = 0;
 
 	(void)state;
-	assert_int_equal(userdb_helper_start(exec_fd), 0);
+	assert_int_equal(userdb_helper_start(exec_fd, HELPER_UID, HELPER_UID), 0);
 	/* Room for none: root is in at least its own group. */
 	assert_int_equal(userdb_grouplist("root", 0, groups, &n), -1);
 	assert_int_equal(n, 0);
@@ -122,7 +126,7 @@ test_long_name_not_found(void **state)
 	(void)state;
 	memset(name, 'a', sizeof(name) - 1);
 	name[sizeof(name) - 1] = '\0';
-	assert_int_equal(userdb_helper_start(exec_fd), 0);
+	assert_int_equal(userdb_helper_start(exec_fd, HELPER_UID, HELPER_UID), 0);
 	assert_int_equal(userdb_user_by_name(name, &u), -1);
 	assert_int_equal(userdb_service_port("ssh", "tcpx"), -1);
 	/* The helper is still there and answering. */
@@ -135,9 +139,9 @@ static void
 test_started_twice(void **state)
 {
 	(void)state;
-	assert_int_equal(userdb_helper_start(exec_fd), 0);
+	assert_int_equal(userdb_helper_start(exec_fd, HELPER_UID, HELPER_UID), 0);
 	errno = 0;
-	assert_int_equal(userdb_helper_start(exec_fd), -1);
+	assert_int_equal(userdb_helper_start(exec_fd, HELPER_UID, HELPER_UID), -1);
 	assert_int_equal(errno, EBUSY);
 	userdb_helper_stop();
 	userdb_helper_stop();           /* harmless */
@@ -157,7 +161,7 @@ test_helper_holds_only_its_socket(void **state)
 	ssize_t n;
 
 	(void)state;
-	assert_int_equal(userdb_helper_start(exec_fd), 0);
+	assert_int_equal(userdb_helper_start(exec_fd, HELPER_UID, HELPER_UID), 0);
 	assert_int_equal(userdb_user_by_name("root", &u), 0);  /* it has exec'd */
 	pid = userdb_helper_pid();
 	snprintf(path, sizeof(path), "/proc/%d/exe", (int)pid);
@@ -199,7 +203,7 @@ test_dead_helper_fails_lookups(void **state)
 	int n = USERDB_GROUPS_MAX;
 
 	(void)state;
-	assert_int_equal(userdb_helper_start(exec_fd), 0);
+	assert_int_equal(userdb_helper_start(exec_fd, HELPER_UID, HELPER_UID), 0);
 	assert_int_equal(userdb_user_by_name("root", &u), 0);
 	assert_int_equal(kill(userdb_helper_pid(), SIGKILL), 0);
 	/*
@@ -212,11 +216,11 @@ test_dead_helper_fails_lookups(void **state)
 	assert_int_equal(userdb_service_port("ssh", "tcp"), -1);
 	assert_int_equal(userdb_helper_pid(), -1);      /* reaped */
 	errno = 0;
-	assert_int_equal(userdb_helper_start(exec_fd), -1);
+	assert_int_equal(userdb_helper_start(exec_fd, HELPER_UID, HELPER_UID), -1);
 	assert_int_equal(errno, EBUSY);                 /* until stopped */
 	userdb_helper_stop();
 	assert_int_equal(userdb_user_by_name("root", &u), 0);
-	assert_int_equal(userdb_helper_start(exec_fd), 0);
+	assert_int_equal(userdb_helper_start(exec_fd, HELPER_UID, HELPER_UID), 0);
 	assert_int_equal(userdb_user_by_name("root", &u), 0);
 	userdb_helper_stop();
 }
@@ -227,7 +231,7 @@ bad_answer(int evil_fd, int (*ask)(const char *), const char *name)
 {
 	struct userdb_user u;
 
-	assert_int_equal(userdb_helper_start(evil_fd), 0);
+	assert_int_equal(userdb_helper_start(evil_fd, HELPER_UID, HELPER_UID), 0);
 	assert_int_equal(userdb_user_by_name("root", &u), 0);   /* it answers */
 	assert_int_equal(u.uid, 0);
 	assert_int_equal(ask(name), -1);
@@ -277,7 +281,7 @@ test_bad_answers_are_refused(void **state)
 	bad_answer(evil_fd, ask_groups, "mismatch");
 	bad_answer(evil_fd, ask_port, "port0");
 	/* A plain "not found" is an answer, not a failure. */
-	assert_int_equal(userdb_helper_start(evil_fd), 0);
+	assert_int_equal(userdb_helper_start(evil_fd, HELPER_UID, HELPER_UID), 0);
 	assert_int_equal(userdb_user_by_name("someone", &u), -1);
 	assert_true(userdb_helper_pid() > 0);
 	assert_int_equal(userdb_user_by_name("root", &u), 0);
@@ -285,11 +289,77 @@ test_bad_answers_are_refused(void **state)
 	close(evil_fd);
 }
 
+/* A field of /proc/PID/status, or "" */
+static void
+status_field(pid_t pid, const char *key, char *out, size_t len)
+{
+	char path[64], line[256];
+	size_t kl = strlen(key);
+	FILE *f;
+
+	out[0] = '\0';
+	snprintf(path, sizeof(path), "/proc/%ld/status", (long)pid);
+	if ((f = fopen(path, "r")) == NULL)
+		return;
+	while (fgets(line, sizeof(line), f) != NULL)
+		if (strncmp(line, key, kl) == 0 && line[kl] == ':') {
+			char *v = line + kl + 1;
+			v += strspn(v, " \t");
+			v[strcspn(v, "\n")] = '\0';
+			snprintf(out, len, "%s", v);
+			break;
+		}
+	fclose(f);
+}
+
+/*
+ * Started by root, the helper runs as its own uid, with no group, no
+ * capability, no_new_privs, its seccomp allow-list, and not dumpable
+ * (its /proc files are then root's, not its uid's).
+ */
+static void
+test_helper_is_confined(void **state)
+{
+	char v[256], want[64];
+	struct userdb_user u;
+	struct stat st;
+	pid_t pid;
+
+	(void)state;
+	if (geteuid() != 0)
+		skip();
+	assert_int_equal(userdb_helper_start(exec_fd, HELPER_UID, HELPER_UID), 0);
+	/* One look-up: it has confined itself by the time it answers. */
+	assert_int_equal(userdb_user_by_name("root", &u), 0);
+	pid = userdb_helper_pid();
+	snprintf(want, sizeof(want), "%d\t%d\t%d\t%d", HELPER_UID, HELPER_UID,
+	    HELPER_UID, HELPER_UID);
+	status_field(pid, "Uid", v, sizeof(v));
+	assert_string_equal(v, want);
+	status_field(pid, "Gid", v, sizeof(v));
+	assert_string_equal(v, want);
+	status_field(pid, "Groups", v, sizeof(v));
+	assert_string_equal(v, "");
+	status_field(pid, "CapEff", v, sizeof(v));
+	assert_string_equal(v, "0000000000000000");
+	status_field(pid, "CapPrm", v, sizeof(v));
+	assert_string_equal(v, "0000000000000000");
+	status_field(pid, "NoNewPrivs", v, sizeof(v));
+	assert_string_equal(v, "1");
+	status_field(pid, "Seccomp", v, sizeof(v));
+	assert_string_equal(v, "2");
+	snprintf(want, sizeof(want), "/proc/%ld/status", (long)pid);
+	assert_int_equal(stat(want, &st), 0);
+	assert_int_equal(st.st_uid, 0);         /* not dumpable */
+	userdb_helper_stop();
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_helper_answers_as_in_process),
+		cmocka_unit_test(test_helper_is_confined),
 		cmocka_unit_test(test_grouplist_too_small),
 		cmocka_unit_test(test_long_name_not_found),
 		cmocka_unit_test(test_started_twice),
