@@ -122,6 +122,25 @@ ipc_send_many(int sock, const void *msgs, size_t len, size_t n)
 
 static void defuse_fds(struct msghdr *mh, int depth);
 
+/* Call fn(fd, arg) for every descriptor a received packet carries. */
+static void
+each_fd(struct msghdr *mh, void (*fn)(int, void *), void *arg)
+{
+	if (mh->msg_controllen == 0)
+		return;
+	for (struct cmsghdr *c = CMSG_FIRSTHDR(mh); c != NULL; c = CMSG_NXTHDR(mh, c)) {
+		if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS ||
+		    c->cmsg_len < CMSG_LEN(0))
+			continue;
+		size_t cnt = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+		for (size_t i = 0; i < cnt; i++) {
+			int fd;
+			memcpy(&fd, CMSG_DATA(c) + i * sizeof(int), sizeof(int));
+			fn(fd, arg);
+		}
+	}
+}
+
 static void
 defuse(int fd, int depth)
 {
@@ -150,24 +169,31 @@ defuse(int fd, int depth)
 	}
 }
 
+static void
+defuse_and_close(int fd, void *depth)
+{
+	defuse(fd, *(const int *)depth);
+	close(fd);
+}
+
 /* Defuse and close every descriptor a received packet carries. */
 static void
 defuse_fds(struct msghdr *mh, int depth)
 {
-	if (mh->msg_controllen == 0)
-		return;
-	for (struct cmsghdr *c = CMSG_FIRSTHDR(mh); c != NULL; c = CMSG_NXTHDR(mh, c)) {
-		if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS ||
-		    c->cmsg_len < CMSG_LEN(0))
-			continue;
-		size_t cnt = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
-		for (size_t i = 0; i < cnt; i++) {
-			int fd;
-			memcpy(&fd, CMSG_DATA(c) + i * sizeof(int), sizeof(int));
-			defuse(fd, depth);
-			close(fd);
-		}
-	}
+	each_fd(mh, defuse_and_close, &depth);
+}
+
+/* One of a message's descriptors, defused; past IPC_FDS_MAX, closed. */
+static void
+take_fd(int fd, void *msg)
+{
+	struct ipc_msg *m = msg;
+
+	defuse(fd, 0);
+	if (m->nfds < IPC_FDS_MAX)
+		m->fds[m->nfds++] = fd;
+	else
+		close(fd);
 }
 
 /* One received packet's descriptors and flags into m (ipc_recv_many). */
@@ -177,23 +203,7 @@ msg_take(struct ipc_msg *m, struct msghdr *mh, size_t n)
 	m->len = n;
 	m->nfds = 0;
 	m->truncated = (mh->msg_flags & (MSG_TRUNC | MSG_CTRUNC)) != 0;
-	if (mh->msg_controllen == 0)
-		return;
-	for (struct cmsghdr *c = CMSG_FIRSTHDR(mh); c != NULL; c = CMSG_NXTHDR(mh, c)) {
-		if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS ||
-		    c->cmsg_len < CMSG_LEN(0))
-			continue;
-		size_t cnt = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
-		for (size_t i = 0; i < cnt; i++) {
-			int fd;
-			memcpy(&fd, CMSG_DATA(c) + i * sizeof(int), sizeof(int));
-			defuse(fd, 0);
-			if (m->nfds < IPC_FDS_MAX)
-				m->fds[m->nfds++] = fd;
-			else
-				close(fd);
-		}
-	}
+	each_fd(mh, take_fd, m);
 }
 
 int

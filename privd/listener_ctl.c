@@ -429,6 +429,18 @@ listener_dead(void)
 	return 0;
 }
 
+/* A READY or PONG for another generation: a bad message (1). */
+static int
+stale(const struct ipc_hdr *h, const char *what)
+{
+	if (h->gen == privd.cur->gen)
+		return 0;
+	log_warnx("bad message from the listener: %s for generation %u, "
+	    "running %u", what, h->gen, privd.cur->gen);
+	listener_bad("stale generation");
+	return 1;
+}
+
 void
 listener_handle(void)
 {
@@ -467,13 +479,8 @@ listener_handle(void)
 		}
 		switch (m.u.hdr.type) {
 		case IPC_READY:
-			if (m.u.hdr.gen != privd.cur->gen) {
-				log_warnx("bad message from the listener: ready for "
-				    "generation %u, running %u", m.u.hdr.gen,
-				    privd.cur->gen);
-				listener_bad("stale generation");
+			if (stale(&m.u.hdr, "ready"))
 				break;
-			}
 			privd.listener.ever_ready = 1;
 			if (!privd.listener.ready && !draining) {
 				privd.listener.ready = 1;
@@ -490,13 +497,8 @@ listener_handle(void)
 			conn_spawn(&m.u.spawn, -1, 1);
 			break;
 		case IPC_PONG:
-			if (m.u.hdr.gen != privd.cur->gen) {
-				log_warnx("bad message from the listener: answer "
-				    "for generation %u, running %u", m.u.hdr.gen,
-				    privd.cur->gen);
-				listener_bad("stale generation");
+			if (stale(&m.u.hdr, "answer"))
 				break;
-			}
 			privd.listener.ping_sent = 0;
 			privd.listener.ping_at = mono_ms() + PRIVD_PING_MS;
 			timer_rearm();
