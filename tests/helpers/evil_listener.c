@@ -49,6 +49,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/prctl.h>
 #include <sys/uio.h>
 #include <syslog.h>
 #include <time.h>
@@ -162,7 +163,9 @@ answer_pings(int ms)
 
 	while (ctl >= 0 && poll(&pfd, 1, ms) == 1) {
 		int rc = ipc_recv(ctl, &m);
-		if (rc <= 0)
+		if (rc == 0)
+			_exit(0);       /* privd is gone */
+		if (rc < 0)
 			break;
 		ipc_msg_close_fds(&m);
 		if (m.u.hdr.type == IPC_PING) {
@@ -680,6 +683,10 @@ main(int argc, char *argv[])
 	}
 	if (!to_stderr)
 		openlog("evil-listener", LOG_PID | LOG_NDELAY, LOG_DAEMON);
+	/* A test's stand-in: it never outlives the privd that started it. */
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (getppid() == 1)
+		_exit(0);
 	if (fstat(memfd, &st) == -1)
 		return 1;
 	buf = malloc((size_t)st.st_size);
