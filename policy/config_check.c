@@ -507,7 +507,9 @@ check_service(const struct service *svc, const char *label, struct diag *d)
 		return;
 	if (svc->uid == 0 && svc->user != NULL) {
 		o = where(svc, ATTR_USER);
-		diag_warning(d, o->file, o->line, "service %s runs as root", label);
+		diag_warning(d, o->file, o->line, "service %s runs as root: "
+		    "without capabilities it still owns every file root owns",
+		    label);
 	}
 	if (svc->caps != 0) {
 		char caps[512];

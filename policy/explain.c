@@ -631,6 +631,15 @@ describe(const struct service *svc, const struct hosts_rule *rules,
 		jint(g, "uid", (long long)svc->uid);
 		jorig(jstr(g, "group", svc->group), &svc->origin[ATTR_GROUP]);
 		jint(g, "gid", (long long)svc->gid);
+		/*
+		 * What no sandbox attribute takes away from uid 0: the files
+		 * root owns are its own, whatever its capabilities.
+		 */
+		if (svc->uid == 0 && svc->builtin == BUILTIN_NONE)
+			jstr(g, "uid0", "owns every file root owns: without "
+			    "capabilities it still reads and writes them where "
+			    "their modes let their owner; only landlock_paths, "
+			    "chroot and the seccomp profile narrow that");
 	} else {
 		jstr(g, "user", NULL);
 		jstr(g, "uid", NULL);

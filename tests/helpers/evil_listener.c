@@ -7,8 +7,10 @@
  *                    connection, then a flood of bad messages
  *   7031  sockets    truncated data, eight descriptors, nonzero padding, an
  *                    invalid ident, look-up states without their strings,
- *                    the service id one past the last, foreign sockets (wrong local port, UDP
- *                    for TCP, wrong protocol), a stale READY; one valid
+ *                    the service id one past the last, foreign sockets
+ *                    (wrong local port, UDP for TCP, wrong protocol), a
+ *                    stale READY, a client of service 1 passed as one of
+ *                    service 0's; one valid
  *   7032  empty      an empty packet, then holds the sockets
  *   7033  deaf       closes its control socket, then holds the sockets
  *   7034  burst      a burst of bad messages, then exits at once
@@ -320,7 +322,7 @@ suite(int lfd)
 }
 
 static void
-sockets(int lfd)
+sockets(int lfd, int other)
 {
 	unsigned char big[IPC_MSG_MAX + 64];
 	struct ipc_spawn m;
@@ -388,6 +390,14 @@ sockets(int lfd)
 	say("stale-ready");
 	send_ready(gen + 1);
 	usleep(20000);
+
+	/* A real client of service 1, passed off as one of service 0's. */
+	if (other >= 0 && (cfd = client(other)) != -1) {
+		say("another-services-connection");
+		m = spawn_msg(IPC_SPAWN_CONN, 0);
+		send_raw(&m, sizeof(m), &cfd, 1);
+		close(cfd);
+	}
 
 	if ((cfd = client(lfd)) != -1) {
 		valid_connection(cfd);
@@ -703,7 +713,7 @@ main(int argc, char *argv[])
 	usleep(100000);
 	switch (port) {
 	case 7031:
-		sockets(lfd);
+		sockets(lfd, cfg->nsvcs > 1 ? fds[1] : -1);
 		hold();
 		break;
 	case 7032:

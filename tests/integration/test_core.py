@@ -37,8 +37,16 @@ def probe_service(port, user):
 
 
 def assert_confined(rep, uid):
+    """The probe's own report: uid's credentials exactly (its passwd group
+    and initgroups' list, nothing of privd's), no capability, no_new_privs,
+    seccomp, no signal blocked or ignored."""
+    import pwd
+    pw = pwd.getpwuid(uid)
     st = rep["status"]
     assert st["Uid"].split() == [str(uid)] * 4, st["Uid"]
+    assert st["Gid"].split() == [str(pw.pw_gid)] * 4, st["Gid"]
+    assert sorted(int(g) for g in st["Groups"].split()) == \
+        sorted(set(os.getgrouplist(pw.pw_name, pw.pw_gid))), st["Groups"]
     for cap in ("CapInh", "CapPrm", "CapEff", "CapBnd", "CapAmb"):
         assert st[cap] == ZERO_CAPS, (cap, st[cap])
     assert st["NoNewPrivs"] == "1", st["NoNewPrivs"]
@@ -57,6 +65,7 @@ def test_fortune_qotd():
 
 def check_child(user, uid):
     h = probe_service(7001, user)
+    h.groups = [4, 24]          # privd's own supplementary groups: never a child's
     with h:
         s = socket.create_connection(("127.0.0.1", 7001))
         myport = s.getsockname()[1]
@@ -333,9 +342,14 @@ def test_hostile_listener_is_contained():
 
 
 def test_hostile_listener_foreign_sockets_and_fields():
-    h = evil("7031 stream tcp nowait nobody PROBE probe\n")
+    h = evil("7031 stream tcp nowait nobody PROBE probe\n"
+             "7039 stream tcp nowait nobody /bin/true true\n")
     h.wait_log(r"evil: waiting-for-client", timeout=10)
+    other = socket.create_connection(("127.0.0.1", 7039))
+    h.wait_log(r"evil: another-services-connection", timeout=10)
+    h.wait_log(r"evil: waiting-for-client", count=2, timeout=10)
     rep = parse_probe(talk(7031))
+    other.close()
     assert_confined(rep, 65534)
     spawned, failed = evil_reports(h)
     log = h.log()
@@ -348,8 +362,9 @@ def test_hostile_listener_foreign_sockets_and_fields():
                "nonzero padding", "invalid ident answer",
                "host name does not match its state",
                "ident answer does not match its state",
-               "no such service (service id 1,",           # the boundary
+               "no such service (service id 2,",           # the boundary
                "socket's local port differs from the service's",
+               "socket's local port differs from the service's",  # 7039's
                "socket type differs from the service's",
                "ready for generation"]
     if "evil: wrong-protocol" in log:

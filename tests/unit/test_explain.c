@@ -617,7 +617,8 @@ test_check_warnings(void **state)
 	struct diag d, w;
 	struct config *cfg;
 	const char *want[] = {
-		"inetd.conf:1: warning: service telnet/tcp runs as root",
+		"inetd.conf:1: warning: service telnet/tcp runs as root: without "
+		    "capabilities it still owns every file root owns",
 		"inetd.conf:1: warning: service telnet/tcp listens on 0.0.0.0 port "
 		    "23 with no access rules (only_from, no_access, hosts.allow, "
 		    "hosts.deny)",
@@ -664,6 +665,19 @@ test_check_warnings(void **state)
 	config_check(cfg, &w);
 	assert_msgs(&w, want);
 	assert_int_equal(w.errors, 0);
+	/* -T says it too, for the root services only (text and JSON). */
+	{
+		char *t = render(cfg, 0), *j = render(cfg, 1);
+		const char *note = "owns every file root owns: without capabilities";
+		assert_contains(t, note);
+		assert_contains(j, "\"uid0\": \"owns every file root owns");
+		/* Twice: telnet and the disabled finger; no nobody service. */
+		const char *second = strstr(strstr(t, note) + 1, note);
+		assert_non_null(second);
+		assert_null(strstr(second + 1, note));
+		free(t);
+		free(j);
+	}
 	config_free(cfg);
 	diag_free(&d);
 	diag_free(&w);
@@ -1063,7 +1077,7 @@ write_file(const char *dir, const char *name, const char *text)
 static void
 test_check_partial(void **state)
 {
-	char dir[] = "/tmp/hinetd-explain-dir-XXXXXX", p[4][100], want[200];
+	char dir[] = "/tmp/hinetd-explain-dir-XXXXXX", p[4][100], want[300];
 	struct config_paths paths;
 	struct diag d;
 	struct config *cfg;
@@ -1101,7 +1115,8 @@ test_check_partial(void **state)
 	 * might have been the service that rule names) */
 	assert_int_equal(d.n, before + 1);
 	snprintf(want, sizeof(want), "%s:1: warning: service telnet/tcp runs "
-	    "as root", p[0]);
+	    "as root: without capabilities it still owns every file root owns",
+	    p[0]);
 	assert_string_equal(d.msgs[before], want);
 	config_free(cfg);
 	diag_free(&d);
