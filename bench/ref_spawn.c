@@ -9,7 +9,7 @@
  * raw system calls on data prepared before the clone (argv, envp, ids) and
  * writes no memory of the parent but its own stack (and errno, should a
  * call fail).  This is the
- * limit SPEC section 12 asks hinetd's exec'd services to approach.
+ * limit hinetd's exec'd services are to approach (docs/performance.md).
  */
 #include "ref_common.h"
 

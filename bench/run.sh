@@ -766,7 +766,7 @@ report() {
 		printf "\nConnections lost (errors, listen-queue drops or p99 >= 0.9 s):\n"
 		for (j = nc; j >= 1; j--) printf "  at %d clients:%s\n", C[j], (LOST[C[j]] == "" ? " none" : LOST[C[j]])
 		if (CHK != "") {
-			printf "\nhinetd against SPEC section 12:\n%s", CHK
+			printf "\nhinetd against its targets:\n%s", CHK
 			for (j = 1; j <= nc; j++) if ((C[j] in HEXEC) && (C[j] in BEST))
 				printf "  exec'\''d, %2d clients: above every peer (best peer: %s at %.2fx ref_spawn): %s\n", C[j], BESTNAME[C[j]], BEST[C[j]], (HEXEC[C[j]] > BEST[C[j]] ? "PASS" : "FAIL")
 			# The same question asked of each repetition on its own: how

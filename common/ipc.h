@@ -4,7 +4,7 @@
  * One SOCK_SEQPACKET socketpair; every message is one packet of a fixed
  * size that depends only on its type, starting with struct ipc_hdr.  The
  * receiver checks version, type, exact size, the generation and the number
- * of passed descriptors before looking at anything else (SPEC section 1).
+ * of passed descriptors before looking at anything else.
  *
  *   listener -> privd
  *     IPC_READY         listener confined and serving         no fd

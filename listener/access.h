@@ -1,5 +1,5 @@
 /*
- * access.h: access checks in the listener (SPEC sections 5, 6):
+ * access.h: access checks in the listener:
  * hosts.allow/hosts.deny through the engine (policy/hosts_access.h), then
  * the service's only_from/no_access.  Stream connections are decided
  * without blocking: a decision that needs a host name or an ident answer

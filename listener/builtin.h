@@ -1,5 +1,5 @@
 /*
- * builtin.h: the built-in services (SPEC section 8) served inside the
+ * builtin.h: the built-in services served inside the
  * listener's event loop without a fork: echo (RFC 862), discard (863),
  * chargen (864), daytime (867) and time (868), over stream and dgram.
  *

@@ -1,7 +1,7 @@
 /*
  * builtin_dgram.c: the built-in services over UDP.  Each datagram gets at
  * most one reply, sent from the service's own socket, and never to a
- * source that would make hinetd a reflector (SPEC section 8): broadcast,
+ * source that would make hinetd a reflector: broadcast,
  * multicast, 0.0.0.0/8, 255.0.0.0/8 (IPv4-mapped IPv6 sources are judged
  * by their IPv4 address), the unspecified IPv6 address, and source ports
  * below 1024 or equal to 2049 (another superserver's echo, NFS).  Other

@@ -1,5 +1,5 @@
 /*
- * limits.c: the listener's limits (SPEC section 7) and its deadline timer.
+ * limits.c: the listener's limits and its deadline timer.
  *
  *   instances   concurrent children (or built-in connections) of a service
  *   per_source  concurrent ones from one client address (a hash table of

@@ -1,5 +1,5 @@
 /*
- * limits.h: the listener's limits (SPEC section 7): instances,
+ * limits.h: the listener's limits: instances,
  * per_source, cps and the looping guard of wait services, the pauses they
  * start and end, and the one deadline timer shared with the built-ins'
  * idle timeouts.  privd's global cap on children is enforced in privd and

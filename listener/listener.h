@@ -86,7 +86,7 @@ void accept_pause(int ms, const char *why);
 /* conn.c */
 void conn_readable(struct lservice *ls);
 /*
- * access.c: the access decision (SPEC section 5) for a datagram's source,
+ * access.c: the access decision for a datagram's source,
  * synchronous (facts needing a look-up are unknown): 1 admits, 0 denies
  * with the deciding rule ("FILE:LINE") in rule.
  */

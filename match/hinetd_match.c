@@ -1,5 +1,5 @@
 /*
- * hinetd_match.c: hinetd-match, the access oracle (SPEC section 2), the
+ * hinetd_match.c: hinetd-match, the access oracle, the
  * hinetd counterpart of tcpdmatch(8).
  *
  *   hinetd-match [-f FILE] [-s DIR] [-A FILE] [-D FILE] DAEMON[@SERVER]

@@ -1,6 +1,6 @@
 /*
- * config_check.h: `hinetd -t` warnings about risky but valid choices
- * (SPEC section 2), and the view of hosts.allow / hosts.deny rules that
+ * config_check.h: `hinetd -t` warnings about risky but valid choices,
+ * and the view of hosts.allow / hosts.deny rules that
  * `hinetd -t` and `hinetd -T` share: which rules apply to which service,
  * as the access engine decides it.
  */

@@ -1,6 +1,6 @@
 /*
  * explain.h: `hinetd -T` and `hinetd -T -j`: the effective policy of every
- * service (SPEC section 2), as text or as one JSON document.  Both are
+ * service, as text or as one JSON document.  Both are
  * rendered from the same description, so they always carry the same facts.
  * Services are printed sorted (name, protocol, socket type, address, id)
  * so that two versions of a configuration diff cleanly.

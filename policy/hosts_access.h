@@ -1,7 +1,7 @@
 /*
  * hosts_access.h: the tcp_wrappers-compatible access engine: the
- * hosts_access(5) rule language with the hosts_options(5) extensions of
- * SPEC section 5.
+ * hosts_access(5) rule language with the hosts_options(5) extensions
+ * docs/access-control.md lists.
  *
  *   ha_parse()      text of hosts.allow or hosts.deny -> struct ha_table
  *                   (hosts_parse.c; option fields: hosts_options.c)

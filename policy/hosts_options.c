@@ -5,7 +5,7 @@
  *
  * Fields are separated by ':' ("\:" is a literal colon); each is
  * "keyword [=] value" with the keyword compared case-blind.  The options
- * of SPEC section 5 are supported; every other keyword (tcpd's `group`
+ * docs/access-control.md lists are supported; every other keyword (tcpd's `group`
  * and Debian's `aclexec` included) is an error.
  */
 #include "policy/hosts_access.h"

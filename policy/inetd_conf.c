@@ -1,5 +1,5 @@
 /*
- * inetd_conf.c: the inetd.conf(5) parser (SPEC section 3).  It owns the
+ * inetd_conf.c: the inetd.conf(5) parser.  It owns the
  * file's syntax: logical lines (comments, `\` continuations, length and NUL
  * checks), the fields of one entry, built-in and tcp_wrappers lines, and the
  * duplicate check.  Turning words into system values is resolve.c's job.

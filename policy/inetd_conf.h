@@ -1,5 +1,5 @@
 /*
- * inetd_conf.h: the inetd.conf(5) service table parser (SPEC section 3).
+ * inetd_conf.h: the inetd.conf(5) service table parser.
  */
 #ifndef HINETD_INETD_CONF_H
 #define HINETD_INETD_CONF_H

@@ -1,6 +1,6 @@
 /*
- * policy_file.c: the policy directory (xinetd.conf(5) syntax, SPEC section
- * 4, docs/policy.md).
+ * policy_file.c: the policy directory (xinetd.conf(5) syntax,
+ * docs/policy.md).
  *
  * Owns: reading the directory and `includedir` directories, and turning the
  * blocks the lexer (xinetd_lex.c) produced into services: a block with

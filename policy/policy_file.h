@@ -1,6 +1,6 @@
 /*
  * policy_file.h: per-service policy files in xinetd.conf(5) syntax
- * (SPEC section 4; docs/policy.md).
+ * (docs/policy.md).
  */
 #ifndef HINETD_POLICY_FILE_H
 #define HINETD_POLICY_FILE_H

@@ -100,7 +100,7 @@ struct strlist {
 /*
  * Concurrent stream connections to one built-in when `instances` was not
  * set: a built-in connection costs a small record and a descriptor, and
- * SPEC section 12 wants 10,000 idle ones.  Applied at load.
+ * 10,000 idle ones must be held (docs/performance.md).  Applied at load.
  */
 #define SVC_DEFAULT_BUILTIN_INSTANCES 16384
 #define SVC_DEFAULT_PER_SOURCE  0       /* 0: no per-source limit */

@@ -1,4 +1,4 @@
-"""test_access.py: access checks in the listener, end to end (SPEC 5, 6, 9).
+"""test_access.py: access checks in the listener, end to end.
 
 Real connections from different loopback sources (127.0.0.x) against
 hosts.allow/hosts.deny, only_from/no_access and NOLIBWRAP.  Name rules use
@@ -579,7 +579,7 @@ def test_ident_hostile_answers():
 # ---- Load-time refusals and UDP ----------------------------------------
 
 def test_banners_load_checks():
-    # Supported now (SPEC 5): read by privd at load, never refused as such.
+    # Supported now: read by privd at load, never refused as such.
     h = probe_h(7430, allow=None)
     bdir = os.path.join(h.dir, "banners")
     os.mkdir(bdir)

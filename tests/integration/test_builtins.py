@@ -1,4 +1,4 @@
-"""test_builtins.py: the built-in services (SPEC section 8), end to end.
+"""test_builtins.py: the built-in services, end to end.
 
 echo (RFC 862), discard (863), chargen (864), daytime (867) and time (868)
 over TCP and UDP, served by the listener itself: checked against their
@@ -446,7 +446,7 @@ def test_idle_connection_stays_open_briefly():
         s.close()
 
 
-# ---- reload (SPEC 10): built-in connections survive it -------------------
+# ---- reload: built-in connections survive it -------------------
 
 def listener_pids(h):
     """Every hinetd-listener child of this hinetd (current and retired)."""

@@ -1,8 +1,8 @@
 """test_core.py: the privilege-separated core, end to end (issue: core).
 
 Runs the real hinetd as root in a private network namespace and checks,
-from the running processes themselves, what SPEC sections 1, 2, 3, 6 and
-10 promise.
+from the running processes themselves, what docs/architecture.md
+promises.
 """
 import os
 import re

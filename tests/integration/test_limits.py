@@ -1,4 +1,4 @@
-"""test_limits.py: the listener's limits (SPEC section 7), end to end.
+"""test_limits.py: the listener's limits, end to end.
 
 Each limit fires exactly at its bound, closes that connection at once and
 logs `action=limit limit=NAME` with the section 9 fields; counters are

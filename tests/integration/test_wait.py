@@ -1,4 +1,4 @@
-"""test_wait.py: wait services (SPEC sections 6 and 7), end to end.
+"""test_wait.py: wait services, end to end.
 
 The listening socket itself goes to the child; the listener does not watch
 it while the child runs; the child gets a blocking socket; a wait service
