@@ -134,12 +134,6 @@ children_count(void)
 	return (unsigned)tab_used;
 }
 
-/*
- * A wait service's child ended: free its socket's turn in the running
- * generation (it may have started under an earlier one: the socket, not
- * the service id, identifies it) and tell the current listener, whichever
- * listener asked for the child.  Returns 1 if reported.
- */
 void
 children_release(uint32_t gen, uint32_t svc_id, int spawn_opt)
 {
@@ -185,6 +179,12 @@ children_from(uint32_t gen, uint32_t svc_id, const struct sockaddr_storage *peer
 	return n;
 }
 
+/*
+ * A wait service's child ended: free its socket's turn in the running
+ * generation (it may have started under an earlier one: the socket, not
+ * the service id, identifies it) and tell the current listener, whichever
+ * listener asked for the child.  Returns 1 if reported.
+ */
 static int
 wait_child_ended(struct child *c, int status)
 {
