@@ -46,6 +46,26 @@ def test_capabilities_kept_as_ambient_and_nothing_else():
     assert st["Uid"].split() == ["65534"] * 4
 
 
+def test_bounding_set_emptied_beside_a_service_granted_one():
+    # privd's threads keep in their bounding set what some service is
+    # granted (CAP_NET_BIND_SERVICE here); the child of a service granted
+    # nothing drops it: its bounding set is empty.
+    h = with_probe("\tcapabilities = CAP_NET_BIND_SERVICE\n", 7122,
+                   extra_policy="service probe2\n{\n\tsocket_type = stream\n"
+                   "\tprotocol = tcp\n\twait = no\n\tuser = nobody\n"
+                   "\tserver = PROBE\n\tport = 7123\n\ttype = UNLISTED\n}\n")
+    pol = os.path.join(h.policy_dir, "probe")
+    with open(pol) as f:
+        text = f.read()
+    with open(pol, "w") as f:
+        f.write(text.replace("PROBE", os.path.join(h.dir, "probe")))
+    with h:
+        granted = parse_probe(talk(7122))["status"]
+        plain = parse_probe(talk(7123))["status"]
+        assert int(granted["CapBnd"], 16) == CAP_NET_BIND_SERVICE, granted["CapBnd"]
+        assert int(plain["CapBnd"], 16) == 0, plain["CapBnd"]
+
+
 def test_root_service_gets_no_capabilities_and_locked_securebits():
     rep, _ = probe_report("", 7102, user="root")
     st = rep["status"]

@@ -8,9 +8,10 @@
 # ("asan": the daemon is built with AddressSanitizer and UBSan, for a
 # mutant whose harm is a use after free that a plain build survives.)
 #
-# For each mutant (all by default) the tree is copied, the patch applied,
-# the daemon built, and that one integration test run (in its own network
-# and mount namespace, as ctest runs it).  The mutant must make it fail;
+# For each mutant (all by default) the patch is applied to a copy of the
+# tree, the daemon rebuilt (incrementally: only what the patch touched),
+# that one integration test run (in its own network and mount namespace,
+# as ctest runs it), and the patch taken back out.  The mutant must make it fail;
 # a mutant the test survives is reported and the script exits 1.  The
 # unmutated tree must pass the same test first (else the proof proves
 # nothing).  Run as root from anywhere; takes a minute or two per mutant.
@@ -22,18 +23,19 @@ trap 'rm -rf "$work"' EXIT
 targets=(hinetd hinetd-listener hinetd-userdb hinetd-match probe probe_static
          evil_listener evil_userdb exit0)
 
-# build SRC [asan]: configure and build the daemon and the test helpers
-# into SRC/build (SRC/build-asan with the sanitizers).
+# build SRC [asan]: configure (once) and build the daemon and the test
+# helpers into SRC/build (SRC/build-asan with the sanitizers); again, it
+# rebuilds only what changed.
 build() {
 	local dir="$1/build" opts=(-DCMAKE_BUILD_TYPE=RelWithDebInfo)
 	if [ "${2:-}" = asan ]; then
 		dir="$1/build-asan"
 		opts=(-DCMAKE_BUILD_TYPE=Debug -DHINETD_SANITIZE=ON)
 	fi
-	[ -d "$dir" ] && [ -f "$dir/.built" ] && return 0
-	cmake -S "$1" -B "$dir" "${opts[@]}" >/dev/null &&
-	    cmake --build "$dir" -j2 --target "${targets[@]}" >"$dir.log" 2>&1 &&
-	    touch "$dir/.built"
+	if [ ! -f "$dir/CMakeCache.txt" ]; then
+		cmake -S "$1" -B "$dir" "${opts[@]}" >/dev/null || return 1
+	fi
+	cmake --build "$dir" -j2 --target "${targets[@]}" >"$dir.log" 2>&1
 }
 
 # run_test SRC SCRIPT MODE NAME [asan]: 0 when the test passed.
@@ -61,6 +63,8 @@ if [ ${#names[@]} -eq 0 ]; then
 fi
 
 copy_tree "$top" "$work/orig"
+copy_tree "$top" "$work/mut"
+declare -A baseline=()  # "script mode test flavour" -> ok / fail
 
 survivors=0
 for name in "${names[@]}"; do
@@ -70,22 +74,30 @@ for name in "${names[@]}"; do
 	if ! build "$work/orig" "${flavour:-}"; then
 		echo "   build failed"; survivors=$((survivors + 1)); continue
 	fi
-	if ! run_test "$work/orig" "$script" "$mode" "$test" "${flavour:-}"; then
+	key="$script $mode $test ${flavour:-}"
+	if [ -z "${baseline[$key]:-}" ]; then
+		if run_test "$work/orig" "$script" "$mode" "$test" "${flavour:-}"; then
+			baseline[$key]=ok
+		else
+			baseline[$key]=fail
+		fi
+	fi
+	if [ "${baseline[$key]}" != ok ]; then
 		echo "   the unmutated tree fails it: no proof"; survivors=$((survivors + 1)); continue
 	fi
-	rm -rf "$work/mut"
-	copy_tree "$top" "$work/mut"
-	if ! (cd "$work/mut" && patch -s -p1 < "$patch"); then
+	if ! (cd "$work/mut" && tail -n +2 "$patch" | patch -s -p1 --dry-run >/dev/null &&
+	    tail -n +2 "$patch" | patch -s -p1); then
 		echo "   patch does not apply"; survivors=$((survivors + 1)); continue
 	fi
 	if ! build "$work/mut" "${flavour:-}"; then
-		echo "   mutant does not build"; survivors=$((survivors + 1)); continue
-	fi
-	if run_test "$work/mut" "$script" "$mode" "$test" "${flavour:-}"; then
+		echo "   mutant does not build"; survivors=$((survivors + 1))
+	elif run_test "$work/mut" "$script" "$mode" "$test" "${flavour:-}"; then
 		echo "   SURVIVED: the test passes without the check"; survivors=$((survivors + 1))
 	else
 		echo "   killed"
 	fi
+	(cd "$work/mut" && tail -n +2 "$patch" | patch -s -p1 -R) ||
+	    { echo "   cannot take the patch back out"; exit 1; }
 done
 echo "$survivors of ${#names[@]} mutants survived"
 [ $survivors -eq 0 ]
