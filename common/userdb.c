@@ -49,10 +49,8 @@ struct cache_entry {
 static struct cache_entry *cache;
 static size_t cache_used, cache_next;
 
-/* ---- the look-ups themselves ------------------------------------------ */
-
-static int
-copy_name(char *dst, const char *src)
+int
+userdb_copy_name(char *dst, const char *src)
 {
 	return str_copy(dst, src, USERDB_NAME_MAX) < USERDB_NAME_MAX ? 0 : -1;
 }
@@ -109,8 +107,7 @@ userdb_reply_check(uint32_t op, const void *buf, size_t len)
  * into privd, which must not map a name-service module nor link the
  * functions that load them.  A weak reference does not pull it in.
  */
-extern void userdb_local_answer(const struct ud_req *q, struct ud_rep *r)
-    __attribute__((weak));
+#pragma weak userdb_local_answer
 
 /*
  * The child, between fork and exec: the socket on fd 3, nothing else
@@ -229,7 +226,7 @@ ask(uint32_t op, uint32_t id, const char *name, const char *proto,
 	memset(&q, 0, sizeof(q));
 	q.op = op;
 	q.id = id;
-	if ((name != NULL && copy_name(q.name, name) == -1) ||
+	if ((name != NULL && userdb_copy_name(q.name, name) == -1) ||
 	    (proto != NULL && str_copy(q.proto, proto, sizeof(q.proto)) >=
 	    sizeof(q.proto)))
 		return -1;              /* too long to exist: not found */

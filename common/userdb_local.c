@@ -20,19 +20,11 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-void userdb_local_answer(const struct ud_req *q, struct ud_rep *r);
-
-static int
-copy_name(char *dst, const char *src)
-{
-	return str_copy(dst, src, USERDB_NAME_MAX) < USERDB_NAME_MAX ? 0 : -1;
-}
-
 /* The answers are written straight into the reply. */
 static int
 from_passwd(const struct passwd *pw, struct ud_rep *r)
 {
-	if (pw == NULL || copy_name(r->name, pw->pw_name) == -1)
+	if (pw == NULL || userdb_copy_name(r->name, pw->pw_name) == -1)
 		return -1;
 	r->id = pw->pw_uid;
 	r->gid = pw->pw_gid;
@@ -42,7 +34,7 @@ from_passwd(const struct passwd *pw, struct ud_rep *r)
 static int
 from_group(const struct group *gr, struct ud_rep *r)
 {
-	if (gr == NULL || copy_name(r->name, gr->gr_name) == -1)
+	if (gr == NULL || userdb_copy_name(r->name, gr->gr_name) == -1)
 		return -1;
 	r->id = gr->gr_gid;
 	return 0;

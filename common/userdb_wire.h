@@ -35,4 +35,13 @@ struct ud_rep {
 	uint32_t groups[USERDB_GROUPS_MAX];
 };
 
+/* Copy a name into a message field; -1 when it is too long to exist. */
+int  userdb_copy_name(char *dst, const char *src);
+
+/*
+ * Answer one request with the look-ups themselves (common/userdb_local.c):
+ * the helper does, and programs that look up in-process; never privd.
+ */
+void userdb_local_answer(const struct ud_req *q, struct ud_rep *r);
+
 #endif

@@ -155,13 +155,21 @@ print_reports(void)
 	say(line);
 }
 
+static void
+pong(uint32_t g)
+{
+	struct ipc_hdr h;
+
+	ipc_hdr_init(&h, IPC_PONG, g);
+	send_fast(&h, sizeof(h), NULL, 0);
+}
+
 /* Answer privd's liveness question; other messages are read and dropped. */
 static void
 answer_pings(int ms)
 {
 	struct pollfd pfd = { .fd = ctl, .events = POLLIN };
 	struct ipc_msg m;
-	struct ipc_hdr h;
 
 	while (ctl >= 0 && poll(&pfd, 1, ms) == 1) {
 		int rc = ipc_recv(ctl, &m);
@@ -170,10 +178,8 @@ answer_pings(int ms)
 		if (rc < 0)
 			break;
 		ipc_msg_close_fds(&m);
-		if (m.u.hdr.type == IPC_PING) {
-			ipc_hdr_init(&h, IPC_PONG, m.u.hdr.gen);
-			send_fast(&h, sizeof(h), NULL, 0);
-		}
+		if (m.u.hdr.type == IPC_PING)
+			pong(m.u.hdr.gen);
 	}
 }
 
@@ -620,16 +626,14 @@ until_retire(void (*act)(const int *), const int *lfds)
 {
 	struct pollfd pfd = { .fd = ctl, .events = POLLIN };
 	struct ipc_msg m;
-	struct ipc_hdr h;
 
 	for (;;) {
 		if (poll(&pfd, 1, -1) != 1 || ipc_recv(ctl, &m) != 1)
 			hold();
 		ipc_msg_close_fds(&m);
-		if (m.u.hdr.type == IPC_PING) {
-			ipc_hdr_init(&h, IPC_PONG, m.u.hdr.gen);
-			send_fast(&h, sizeof(h), NULL, 0);
-		} else if (m.u.hdr.type == IPC_RETIRE)
+		if (m.u.hdr.type == IPC_PING)
+			pong(m.u.hdr.gen);
+		else if (m.u.hdr.type == IPC_RETIRE)
 			act(lfds);
 	}
 }
